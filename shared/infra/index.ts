@@ -1,0 +1,50 @@
+/**
+ * The one definition of every name shared between code and infrastructure: tables, topics and
+ * environment keys. serverless.yml, the local stack and the LocalStack init hook read the same JSON.
+ */
+import resources from './resources.json';
+
+export type TableName = string;
+export type EnvKey = keyof typeof resources.environment;
+
+export interface TableDefinition {
+  name: string;
+  ttlAttribute: string | null;
+  indexes: string[];
+}
+
+export interface TopicDefinition {
+  key: string;
+  name: string;
+  partitions: number;
+}
+
+export const serviceName: string = resources.service;
+export const tableDefinitions: readonly TableDefinition[] = resources.tables;
+export const topicDefinitions: readonly TopicDefinition[] = resources.topics;
+export const environmentKeys = Object.keys(resources.environment) as EnvKey[];
+
+/** Every table has a string partition key `pk` and sort key `sk`; a `gsi1` index adds `gsi1pk`/`gsi1sk`. */
+export const keyAttributes = { partition: 'pk', sort: 'sk' } as const;
+
+/** Physical table name for a stage, e.g. `peakcart-dev-orders`. */
+export function physicalTableName(prefix: string, table: TableName): string {
+  return `${prefix}-${table}`;
+}
+
+/** Default table prefix for a stage: `<service>-<stage>`. */
+export function tablePrefixFor(stage: string): string {
+  return `${serviceName}-${stage}`;
+}
+
+/** Topic names by their key in the definition, e.g. `topics.orderEvents`. */
+export const topics: Readonly<Record<string, string>> = Object.fromEntries(
+  resources.topics.map((topic) => [topic.key, topic.name]),
+);
+
+/** The topic name for a key of the definition; throws on a key that is not defined. */
+export function topicName(key: string): string {
+  const name = topics[key];
+  if (name === undefined) throw new Error(`Unknown topic key "${key}" (see shared/infra/resources.json)`);
+  return name;
+}

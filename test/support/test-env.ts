@@ -1,0 +1,9 @@
+/** Integration tests talk to the `test` profile's stack, which scripts/test.sh brings up. */
+import { functionEnvironment, loadProfile } from '../../stack/profiles';
+
+const environment = functionEnvironment(loadProfile('test'));
+for (const [key, value] of Object.entries(environment)) {
+  process.env[key] ??= value;
+}
+process.env.AWS_ACCESS_KEY_ID ??= 'local';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
