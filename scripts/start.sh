@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the product on a fresh machine: installs the npm dependencies if missing, then hands over to
+# scripts/start.ts (local stack + API + Kafka triggers, in the foreground until Ctrl-C).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+exec npx tsx scripts/start.ts "$@"

@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import net from 'node:net';
+import type { StackProfile } from '../profiles';
+import { onPath } from './processes';
+import { type Component, MissingToolError } from './types';
+
+function installRedis(log: (line: string) => void): void {
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !onPath('apt-get')) {
+    throw new MissingToolError('redis-server', 'Install Redis (Debian: apt-get install -y redis-server).');
+  }
+  log('redis: redis-server not found, installing it with apt-get');
+  const install = () => spawnSync('apt-get', ['install', '-y', '-q', 'redis-server'], { stdio: 'inherit' });
+  if (install().status === 0) return;
+  // A fresh machine may have no package lists yet.
+  spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
+  if (install().status !== 0) throw new Error('apt-get could not install redis-server');
+}
+
+/** PING over a raw socket: healthy only when the server answers +PONG. */
+function ping(port: number, timeoutMs = 1_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    const done = (healthy: boolean) => {
+      socket.destroy();
+      resolve(healthy);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+export const redis: Component = {
+  name: 'redis',
+  startTimeoutSeconds: 15,
+  ports: (profile: StackProfile) => [profile.redisPort],
+  portVariables: (profile: StackProfile) => [`PEAKCART_${profile.name.toUpperCase()}_REDIS_PORT`],
+  async prepare(profile, log) {
+    if (!onPath('redis-server')) installRedis(log);
+    return {
+      command: 'redis-server',
+      args: [
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(profile.redisPort),
+        // A cache: nothing to persist, and the process must not write dump files into the checkout.
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+      ],
+    };
+  },
+  isHealthy: (profile) => ping(profile.redisPort),
+};

@@ -1,0 +1,177 @@
+/**
+ * The local stack as a whole: Redis, Kafka and DynamoDB Local started together, waited on until
+ * healthy, bootstrapped with the tables and topics of shared/infra, and stopped by process group.
+ */
+import { rmSync } from 'node:fs';
+import { createTables, createTopics } from './bootstrap';
+import { dynamodb } from './components/dynamodb';
+import { kafka } from './components/kafka';
+import {
+  isPortTaken,
+  logFile,
+  pidFile,
+  runningPid,
+  startDetached,
+  stopGroup,
+  tail,
+} from './components/processes';
+import { redis } from './components/redis';
+import { type Component, type ComponentName, PortInUseError, StartFailedError } from './components/types';
+import type { StackProfile } from './profiles';
+
+export const components: readonly Component[] = [redis, kafka, dynamodb];
+
+export interface ComponentStatus {
+  name: ComponentName;
+  running: boolean;
+  healthy: boolean;
+  pid?: number;
+  endpoint: string;
+}
+
+export interface UpResult {
+  /** Components this call started; the others were already running. */
+  started: ComponentName[];
+  seconds: number;
+}
+
+type Log = (line: string) => void;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function componentNamed(name: string): Component {
+  const component = components.find((candidate) => candidate.name === name);
+  if (!component)
+    throw new Error(`Unknown component "${name}"; known: ${components.map((c) => c.name).join(', ')}`);
+  return component;
+}
+
+async function waitHealthy(component: Component, profile: StackProfile, pid: number): Promise<void> {
+  const deadline = Date.now() + component.startTimeoutSeconds * 1_000;
+  while (Date.now() < deadline) {
+    if (await component.isHealthy(profile)) return;
+    if (runningPid(profile, component.name) !== pid) {
+      throw new StartFailedError(
+        component.name,
+        'the process exited',
+        tail(logFile(profile, component.name)),
+      );
+    }
+    await sleep(250);
+  }
+  throw new StartFailedError(
+    component.name,
+    `not healthy after ${component.startTimeoutSeconds} s`,
+    tail(logFile(profile, component.name)),
+  );
+}
+
+/** Starts one component unless it already runs; returns whether this call started it. */
+async function startComponent(component: Component, profile: StackProfile, log: Log): Promise<boolean> {
+  const pid = runningPid(profile, component.name);
+  if (pid !== undefined) {
+    await waitHealthy(component, profile, pid);
+    log(`${component.name}: already running (pid ${pid})`);
+    return false;
+  }
+  const launch = await component.prepare(profile, log);
+  rmSync(logFile(profile, component.name), { force: true });
+  const started = Date.now();
+  const newPid = startDetached(profile, component.name, launch);
+  try {
+    await waitHealthy(component, profile, newPid);
+  } catch (error) {
+    await stopGroup(newPid, 2_000);
+    throw error;
+  }
+  log(
+    `${component.name}: up on 127.0.0.1:${component.ports(profile)[0]} in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${newPid})`,
+  );
+  return true;
+}
+
+/** Fails before anything starts when a port of a component that is not running is taken. */
+async function assertPortsFree(profile: StackProfile): Promise<void> {
+  for (const component of components) {
+    if (runningPid(profile, component.name) !== undefined) continue;
+    const variables = component.portVariables(profile);
+    for (const [index, port] of component.ports(profile).entries()) {
+      if (await isPortTaken(port)) throw new PortInUseError(component.name, port, variables[index] ?? '');
+    }
+  }
+}
+
+/**
+ * Brings every component up (concurrently), then creates missing tables and topics. Harmless when
+ * the stack already runs. Rejects with a clear error when a port is taken or a server fails.
+ */
+export async function up(profile: StackProfile, log: Log = console.log): Promise<UpResult> {
+  const started = Date.now();
+  await assertPortsFree(profile);
+  const results = await Promise.allSettled(
+    components.map((component) => startComponent(component, profile, log)),
+  );
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) {
+    // Leave nothing half-started behind this call.
+    await Promise.all(
+      components.map(async (component, index) => {
+        const result = results[index];
+        const pid = runningPid(profile, component.name);
+        if (result?.status === 'fulfilled' && result.value && pid !== undefined) await stopGroup(pid);
+      }),
+    );
+    throw failure.reason;
+  }
+  const tables = await createTables(profile);
+  const topics = await createTopics(profile);
+  if (tables.length > 0) log(`dynamodb: created ${tables.length} tables`);
+  if (topics.length > 0) log(`kafka: created ${topics.length} topics`);
+  const seconds = (Date.now() - started) / 1000;
+  log(`stack "${profile.name}" is up in ${seconds.toFixed(1)} s`);
+  return {
+    started: components
+      .filter((_, index) => {
+        const result = results[index];
+        return result?.status === 'fulfilled' && result.value;
+      })
+      .map((component) => component.name),
+    seconds,
+  };
+}
+
+/** Stops the given components (all by default) by process group; harmless when already down. */
+export async function down(
+  profile: StackProfile,
+  log: Log = console.log,
+  only: readonly Component[] = components,
+): Promise<void> {
+  await Promise.all(
+    only.map(async (component) => {
+      const pid = runningPid(profile, component.name);
+      if (pid === undefined) {
+        log(`${component.name}: not running`);
+        return;
+      }
+      await stopGroup(pid);
+      rmSync(pidFile(profile, component.name), { force: true });
+      log(`${component.name}: stopped (pid ${pid})`);
+    }),
+  );
+}
+
+/** Whether each component runs and answers. */
+export async function status(profile: StackProfile): Promise<ComponentStatus[]> {
+  return Promise.all(
+    components.map(async (component) => {
+      const pid = runningPid(profile, component.name);
+      const healthy = await component.isHealthy(profile);
+      return {
+        name: component.name,
+        running: pid !== undefined,
+        healthy,
+        pid,
+        endpoint: `127.0.0.1:${component.ports(profile)[0]}`,
+      };
+    }),
+  );
+}
