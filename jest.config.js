@@ -1,13 +1,26 @@
-/** Unit tests run alone; integration and e2e tests need the local stack that scripts/test.sh brings up. */
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
+/**
+ * Unit tests need nothing running; integration and end-to-end tests need the local stack that
+ * scripts/test.sh brings up. swc also compiles the ESM-only middy packages for jest.
+ */
+const transform = {
+  '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+};
+const transformIgnorePatterns = ['/node_modules/(?!@middy/)'];
 
 module.exports = {
   projects: [
-    { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      transformIgnorePatterns,
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
     {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/test-env.ts'],
       testTimeout: 60000,

@@ -45,7 +45,8 @@ export function historyEntryFor(
   const memberId = memberIdOf(event);
   if (memberId === undefined) return undefined;
   const occurredAtMs = Date.parse(event.time);
-  if (Number.isNaN(occurredAtMs)) throw new RangeError(`Event ${event.id} has an invalid time "${event.time}"`);
+  if (Number.isNaN(occurredAtMs))
+    throw new RangeError(`Event ${event.id} has an invalid time "${event.time}"`);
   return {
     pk: `MEMBER#${memberId}`,
     sk: `${new Date(occurredAtMs).toISOString()}#${event.id}`,

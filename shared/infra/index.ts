@@ -48,3 +48,6 @@ export function topicName(key: string): string {
   if (name === undefined) throw new Error(`Unknown topic key "${key}" (see shared/infra/resources.json)`);
   return name;
 }
+
+/** What each environment key means, for error messages and docs. */
+export const environmentDescriptions: Readonly<Record<EnvKey, string>> = resources.environment;

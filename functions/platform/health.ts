@@ -1,0 +1,53 @@
+/** GET /health: whether each dependency answers, where it is and how fast. */
+import { dynamoEndpoint, pingDynamo } from '../../shared/dynamo/client';
+import { httpHandler, respond } from '../../shared/http';
+import { kafkaAdmin, kafkaBrokers } from '../../shared/kafka/client';
+import { pingRedis, redisEndpoint } from '../../shared/redis/client';
+import { healthRoute } from './routes';
+
+/** A check that takes longer than this counts as down, so a dead dependency never hangs the answer. */
+const checkTimeoutMs = 1_500;
+
+async function probe(endpoint: () => string, request: (signal: AbortSignal) => Promise<unknown>) {
+  const started = performance.now();
+  const signal = AbortSignal.timeout(checkTimeoutMs);
+  try {
+    await Promise.race([
+      request(signal),
+      new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('timed out')))),
+    ]);
+    return { status: 'up' as const, endpoint: endpoint(), latencyMs: elapsed(started) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      status: 'down' as const,
+      endpoint: safely(endpoint),
+      latencyMs: elapsed(started),
+      error: message,
+    };
+  }
+}
+
+const elapsed = (started: number) => Math.round((performance.now() - started) * 100) / 100;
+
+function safely(endpoint: () => string): string {
+  try {
+    return endpoint();
+  } catch {
+    return 'unconfigured';
+  }
+}
+
+export const handler = httpHandler(healthRoute, async () => {
+  const [redis, kafka, dynamodb] = await Promise.all([
+    probe(redisEndpoint, () => pingRedis()),
+    probe(
+      () => kafkaBrokers().join(','),
+      async () => (await kafkaAdmin()).describeCluster(),
+    ),
+    probe(dynamoEndpoint, (signal) => pingDynamo(signal)),
+  ]);
+  const dependencies = { redis, kafka, dynamodb };
+  const allUp = Object.values(dependencies).every((dependency) => dependency.status === 'up');
+  return respond(allUp ? 200 : 503, { status: allUp ? 'up' : 'down', dependencies });
+});

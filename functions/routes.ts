@@ -1,0 +1,8 @@
+/**
+ * Every HTTP route of the product, for the OpenAPI document. A service adds its routes module here;
+ * a test checks that every http event of serverless.yml has its route in this list.
+ */
+import type { Route } from '../shared/http';
+import { platformRoutes } from './platform/routes';
+
+export const allRoutes: readonly Route[] = [...platformRoutes];

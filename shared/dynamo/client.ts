@@ -1,0 +1,36 @@
+/**
+ * DynamoDB through the document client. One client per Lambda container; DYNAMODB_ENDPOINT points
+ * it at DynamoDB Local offline and is empty on AWS, where the regional endpoint is used.
+ */
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { optionalEnv, requireEnv } from '../config/env';
+import { physicalTableName, type TableName } from '../infra';
+
+let documentClient: DynamoDBDocumentClient | undefined;
+
+export function dynamoClient(): DynamoDBDocumentClient {
+  documentClient ??= DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: optionalEnv('DYNAMODB_ENDPOINT'), region: requireEnv('AWS_REGION') }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  return documentClient;
+}
+
+/** The physical name of a table of shared/infra for this deployment, e.g. `peakcart-dev-history`. */
+export function tableName(table: TableName): string {
+  return physicalTableName(requireEnv('TABLE_PREFIX'), table);
+}
+
+/** host:port of the DynamoDB endpoint in use. */
+export function dynamoEndpoint(): string {
+  const endpoint = optionalEnv('DYNAMODB_ENDPOINT');
+  if (!endpoint) return `dynamodb.${requireEnv('AWS_REGION')}.amazonaws.com:443`;
+  const url = new URL(endpoint);
+  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+}
+
+/** One cheap authenticated request, to prove the endpoint answers. */
+export async function pingDynamo(abortSignal?: AbortSignal): Promise<void> {
+  await dynamoClient().send(new ListTablesCommand({ Limit: 1 }), { abortSignal });
+}

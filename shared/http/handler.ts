@@ -1,0 +1,62 @@
+/**
+ * The one middleware stack of every HTTP function. A handler file holds business logic only:
+ *
+ *   export const handler = httpHandler(getOfferRoute, async ({ params }) => findOffer(params.offerId));
+ *
+ * The stack adds, in order: Lambda context on every log line, CORS, the JSON error shape, JSON
+ * serialization with the request id, header normalization, the body size limit, JSON parsing and
+ * validation of params, query and body against the route's schemas.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { logger } from '../logger';
+import { bodyLimit } from './middleware/body-limit';
+import { errorResponse } from './middleware/error-response';
+import { jsonResponse } from './middleware/json-response';
+import type { HttpEvent } from './middleware/types';
+import { validateInput } from './middleware/validate-input';
+import type { HttpResponse } from './response';
+import { defaultMaxBodyBytes, type Route } from './route';
+
+export interface RouteInput<Params, Query, Body> {
+  params: Params;
+  query: Query;
+  body: Body;
+}
+
+export type RouteLogic<
+  Params extends z.ZodType,
+  Query extends z.ZodType,
+  Body extends z.ZodType,
+  Res extends z.ZodType,
+> = (
+  input: RouteInput<z.output<Params>, z.output<Query>, z.output<Body>>,
+  event: HttpEvent,
+  context: Context,
+) => Promise<z.input<Res> | HttpResponse>;
+
+/** The Lambda handler for a route: the shared middleware stack around the route's logic. */
+export function httpHandler<
+  Params extends z.ZodType,
+  Query extends z.ZodType,
+  Body extends z.ZodType,
+  Res extends z.ZodType,
+>(route: Route<Params, Query, Body, Res>, logic: RouteLogic<Params, Query, Body, Res>) {
+  return middy<HttpEvent, APIGatewayProxyResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpCors({ origins: ['*'], exposeHeaders: 'x-request-id, retry-after' }))
+    .use(errorResponse(logger))
+    .use(jsonResponse(route.successStatus ?? 200))
+    .use(httpHeaderNormalizer())
+    .use(bodyLimit(route.maxBodyBytes ?? defaultMaxBodyBytes))
+    .use(validateInput(route))
+    .handler(async (event, context) => {
+      const input = event.validated as RouteInput<z.output<Params>, z.output<Query>, z.output<Body>>;
+      // The json-response middleware serializes whatever the logic returns.
+      return (await logic(input, event, context)) as unknown as APIGatewayProxyResult;
+    });
+}

@@ -1,0 +1,19 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+
+/** Input of a route after parsing and validation. */
+export interface ValidatedInput {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+}
+
+/** The API Gateway event as the middleware stack passes it along. */
+export type HttpEvent = APIGatewayProxyEvent & { validated?: ValidatedInput };
+
+export type HttpMiddleware = MiddlewareObj<HttpEvent, APIGatewayProxyResult, Error, Context>;
+
+/** The request id API Gateway (or serverless-offline) assigned, else the Lambda's. */
+export function requestIdOf(event: HttpEvent, context: Context): string {
+  return event.requestContext?.requestId ?? context.awsRequestId;
+}

@@ -1,0 +1,76 @@
+/**
+ * The OpenAPI 3.1 document, generated from the same route definitions the handlers validate with.
+ */
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import type { Route } from './route';
+
+const errorSchema = z.object({
+  error: z.object({
+    code: z.string().describe('Machine-readable error code, e.g. validation_failed'),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    requestId: z.string(),
+  }),
+});
+
+const commonErrors: Record<number, string> = {
+  400: 'Malformed JSON or input that does not match the schema',
+  413: 'Body larger than the endpoint accepts',
+  415: 'Body not sent as application/json',
+  500: 'Unexpected failure; nothing about it is revealed',
+};
+
+export interface ApiInfo {
+  title: string;
+  version: string;
+  description: string;
+}
+
+/** The OpenAPI 3.1 document of the routes, with the common error responses on every operation. */
+export function openApiDocument(routes: readonly Route[], info: ApiInfo) {
+  const registry = new OpenAPIRegistry();
+  registry.register('Error', errorSchema);
+  for (const route of routes) {
+    const errors = Object.fromEntries(
+      Object.entries(commonErrors)
+        .filter(([status]) => route.body !== undefined || (status !== '413' && status !== '415'))
+        .map(([status, description]) => [
+          status,
+          { description, content: { 'application/json': { schema: errorSchema } } },
+        ]),
+    );
+    const others = Object.fromEntries(
+      Object.entries(route.otherResponses ?? {}).map(([status, response]) => [
+        status,
+        { description: response.description, content: { 'application/json': { schema: response.schema } } },
+      ]),
+    );
+    registry.registerPath({
+      method: route.method,
+      path: route.path,
+      operationId: route.operationId,
+      summary: route.summary,
+      tags: route.tags,
+      request: {
+        params: route.params as z.ZodObject | undefined,
+        query: route.query as z.ZodObject | undefined,
+        body: route.body
+          ? { required: true, content: { 'application/json': { schema: route.body } } }
+          : undefined,
+      },
+      responses: {
+        [route.successStatus ?? 200]: {
+          description: route.summary,
+          content: { 'application/json': { schema: route.response } },
+        },
+        ...others,
+        ...errors,
+      },
+    });
+  }
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { ...info },
+  });
+}
