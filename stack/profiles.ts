@@ -2,10 +2,12 @@
  * Ports and folders of the two local stacks. `dev` serves `npm start`; `test` is what `npm test`
  * brings up and tears down, on other ports, so a test run never disturbs a running dev stack.
  * Ports avoid the usual defaults (6379, 9092, 8000) so a developer's own services keep theirs.
- * Every port can be overridden by an environment variable named below.
+ * Every port can be overridden by an environment variable named below. The defaults live in
+ * profiles.json, which serverless.yml reads too.
  */
 import path from 'node:path';
 import { tablePrefixFor } from '../shared/infra';
+import profileDefaults from './profiles.json';
 
 export type ProfileName = 'dev' | 'test';
 
@@ -28,26 +30,7 @@ export const repoRoot = path.resolve(__dirname, '..');
 /** Downloaded jars, shared by both profiles and kept across runs. */
 export const cacheDir = path.join(repoRoot, '.stack', 'cache');
 
-const defaults: Record<ProfileName, Omit<StackProfile, 'name' | 'stateDir' | 'host'>> = {
-  dev: {
-    stage: 'dev',
-    redisPort: 16379,
-    kafkaPort: 19092,
-    kafkaControllerPort: 19093,
-    dynamodbPort: 18000,
-    apiPort: 3000,
-    lambdaPort: 3002,
-  },
-  test: {
-    stage: 'test',
-    redisPort: 26379,
-    kafkaPort: 29092,
-    kafkaControllerPort: 29093,
-    dynamodbPort: 28000,
-    apiPort: 23000,
-    lambdaPort: 23002,
-  },
-};
+const defaults: Record<ProfileName, Omit<StackProfile, 'name' | 'stateDir' | 'host'>> = profileDefaults;
 
 function portFromEnv(variable: string, fallback: number): number {
   const raw = process.env[variable];

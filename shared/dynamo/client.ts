@@ -10,8 +10,14 @@ import { physicalTableName, type TableName } from '../infra';
 let documentClient: DynamoDBDocumentClient | undefined;
 
 export function dynamoClient(): DynamoDBDocumentClient {
+  const endpoint = optionalEnv('DYNAMODB_ENDPOINT');
   documentClient ??= DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: optionalEnv('DYNAMODB_ENDPOINT'), region: requireEnv('AWS_REGION') }),
+    new DynamoDBClient({
+      endpoint,
+      region: requireEnv('AWS_REGION'),
+      // DynamoDB Local accepts any credentials; on AWS the function's role provides real ones.
+      ...(endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
   return documentClient;

@@ -1,9 +1,12 @@
 /**
  * The OpenAPI 3.1 document, generated from the same route definitions the handlers validate with.
  */
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import type { Route } from './route';
+
+// Named schemas (components) need the `.openapi()` method this adds to zod.
+extendZodWithOpenApi(z);
 
 const errorSchema = z.object({
   error: z.object({

@@ -1,0 +1,113 @@
+/**
+ * What serverless.yml reads from the one definition (resources.json) and the local stack profiles
+ * (stack/profiles.json), through `${file(./shared/infra/serverless.js):<export>}`. CommonJS because
+ * the Serverless Framework loads it with require().
+ */
+const resources = require('./resources.json');
+const profiles = require('../../stack/profiles.json');
+
+const localBrokerSecret = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:peakcart-local-kafka';
+
+const pascal = (name) =>
+  name
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join('');
+
+function tableResource(stage, table) {
+  const keys = ['pk', 'sk'];
+  const hasGsi1 = table.indexes.includes('gsi1');
+  const attributes = hasGsi1 ? [...keys, 'gsi1pk', 'gsi1sk'] : keys;
+  return {
+    Type: 'AWS::DynamoDB::Table',
+    DeletionPolicy: 'Retain',
+    UpdateReplacePolicy: 'Retain',
+    Properties: {
+      TableName: `${resources.service}-${stage}-${table.name}`,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: attributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      ...(hasGsi1 && {
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'gsi1',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+      ...(table.ttlAttribute && {
+        TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+      }),
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    },
+  };
+}
+
+/** CloudFormation resources: one DynamoDB table per table of the definition, e.g. `HistoryTable`. */
+module.exports.tables = async ({ resolveVariable }) => {
+  const stage = await resolveVariable('sls:stage');
+  return Object.fromEntries(
+    resources.tables.map((table) => [`${pascal(table.name)}Table`, tableResource(stage, table)]),
+  );
+};
+
+/** Topic names by key, e.g. `${self:custom.topics.orderEvents}`. */
+module.exports.topics = () => Object.fromEntries(resources.topics.map((topic) => [topic.key, topic.name]));
+
+/** The service name of the definition. */
+module.exports.service = () => resources.service;
+
+function requiredEnv(name, stage) {
+  const value = process.env[name];
+  if (!value) throw new Error(`Packaging stage "${stage}" needs the environment variable ${name}`);
+  return value;
+}
+
+/**
+ * Per-stage settings: the functions' environment (the keys of the definition), the Kafka bootstrap
+ * servers and how Lambda authenticates to them. Local stages take the stack's ports (or the URLs
+ * the start and test scripts export); other stages read deployment values from the environment at
+ * package time and secrets from SSM at deploy time.
+ */
+module.exports.stage = async ({ resolveVariable }) => {
+  const stage = await resolveVariable('sls:stage');
+  const prefix = `${resources.service}-${stage}`;
+  const local = Object.values(profiles).find((profile) => profile.stage === stage);
+  if (local) {
+    const brokers = process.env.KAFKA_BROKERS || `127.0.0.1:${local.kafkaPort}`;
+    return {
+      environment: {
+        STAGE: stage,
+        TABLE_PREFIX: prefix,
+        REDIS_URL: process.env.REDIS_URL || `redis://127.0.0.1:${local.redisPort}`,
+        KAFKA_BROKERS: brokers,
+        DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || `http://127.0.0.1:${local.dynamodbPort}`,
+        LOG_LEVEL: process.env.LOG_LEVEL || 'INFO',
+      },
+      kafkaBootstrapServers: brokers.split(','),
+      kafkaAccess: { saslScram512Auth: [localBrokerSecret] },
+    };
+  }
+  const brokers = requiredEnv('PEAKCART_KAFKA_BOOTSTRAP_SERVERS', stage);
+  return {
+    environment: {
+      STAGE: stage,
+      TABLE_PREFIX: prefix,
+      REDIS_URL: `{{resolve:ssm:/${resources.service}/${stage}/redis-url}}`,
+      KAFKA_BROKERS: brokers,
+      DYNAMODB_ENDPOINT: '',
+      // AWS_REGION is set by Lambda itself and may not be overridden.
+      LOG_LEVEL: 'INFO',
+    },
+    kafkaBootstrapServers: brokers.split(','),
+    kafkaAccess: { saslScram512Auth: [requiredEnv('PEAKCART_KAFKA_SECRET_ARN', stage)] },
+  };
+};

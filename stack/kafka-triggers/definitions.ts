@@ -1,0 +1,158 @@
+/**
+ * Trigger definitions from the resolved serverless.yml: one per `kafka` or `msk` event, with AWS's
+ * defaults where the event leaves a setting out.
+ */
+import { InvalidTriggerError } from './errors';
+import type { StartingPosition, TriggerDefinition } from './types';
+
+interface FunctionConfig {
+  handler?: string;
+  name?: string;
+  timeout?: number;
+  memorySize?: number;
+  environment?: Record<string, unknown>;
+  events?: Array<Record<string, unknown>>;
+}
+
+/** The parts of a resolved Serverless service (`serverless.service`) the emulation reads. */
+export interface ServiceConfig {
+  service: string;
+  provider: {
+    stage?: string;
+    region?: string;
+    timeout?: number;
+    memorySize?: number;
+    environment?: Record<string, unknown>;
+  };
+  functions?: Record<string, FunctionConfig>;
+}
+
+const defaults = {
+  batchSize: 100,
+  // Lambda's default batching window for Kafka sources is 500 ms.
+  maximumBatchingWindowSeconds: 0.5,
+  startingPosition: 'TRIM_HORIZON' as StartingPosition,
+  maximumRetryAttempts: -1,
+  timeoutSeconds: 6,
+  memorySize: 1024,
+};
+
+const startingPositions: readonly StartingPosition[] = ['LATEST', 'TRIM_HORIZON', 'AT_TIMESTAMP'];
+
+function stringMap(value: Record<string, unknown> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(value ?? {}).map(([key, entry]) => [key, String(entry ?? '')]));
+}
+
+function numberSetting(
+  functionKey: string,
+  event: Record<string, unknown>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const value = event[name] ?? fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < min || value > max) {
+    throw new InvalidTriggerError(
+      functionKey,
+      `has ${name} ${JSON.stringify(value)}; it must be a number from ${min} to ${max}`,
+    );
+  }
+  return value;
+}
+
+function definitionFor(
+  service: ServiceConfig,
+  functionKey: string,
+  fn: FunctionConfig,
+  type: 'kafka' | 'msk',
+  event: Record<string, unknown>,
+): TriggerDefinition {
+  const stage = service.provider.stage ?? 'dev';
+  const topic = event.topic;
+  if (typeof topic !== 'string' || topic.trim() === '')
+    throw new InvalidTriggerError(functionKey, 'has no topic');
+  if (!fn.handler) throw new InvalidTriggerError(functionKey, 'belongs to a function without handler');
+  const bootstrapServers = type === 'kafka' ? event.bootstrapServers : [];
+  if (type === 'kafka' && (!Array.isArray(bootstrapServers) || bootstrapServers.length === 0)) {
+    throw new InvalidTriggerError(functionKey, `on topic "${topic}" has no bootstrapServers`);
+  }
+  const startingPosition = (event.startingPosition ?? defaults.startingPosition) as StartingPosition;
+  if (!startingPositions.includes(startingPosition)) {
+    throw new InvalidTriggerError(functionKey, `has startingPosition "${String(startingPosition)}"`);
+  }
+  if (startingPosition === 'AT_TIMESTAMP' && typeof event.startingPositionTimestamp !== 'number') {
+    throw new InvalidTriggerError(functionKey, 'starts AT_TIMESTAMP without startingPositionTimestamp');
+  }
+  const functionName = fn.name ?? `${service.service}-${stage}-${functionKey}`;
+  const responseTypes = Array.isArray(event.functionResponseTypes) ? event.functionResponseTypes : [];
+  const environment: Record<string, string> = {
+    ...stringMap(service.provider.environment),
+    ...stringMap(fn.environment),
+    AWS_REGION: service.provider.region ?? 'us-east-1',
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+  };
+  return {
+    functionKey,
+    functionName,
+    handler: fn.handler,
+    timeoutSeconds: fn.timeout ?? service.provider.timeout ?? defaults.timeoutSeconds,
+    memorySize: fn.memorySize ?? service.provider.memorySize ?? defaults.memorySize,
+    environment,
+    eventSource: type === 'kafka' ? 'SelfManagedKafka' : 'aws:kafka',
+    ...(type === 'msk' ? { eventSourceArn: String(event.arn) } : {}),
+    // An msk event names its cluster by ARN; offline, the brokers come from the functions' KAFKA_BROKERS.
+    bootstrapServers:
+      type === 'kafka'
+        ? (bootstrapServers as unknown[]).map(String)
+        : (environment.KAFKA_BROKERS ?? '').split(','),
+    topic,
+    // Lambda gives every mapping a group of its own (its UUID); the function and topic name it here.
+    consumerGroupId:
+      typeof event.consumerGroupId === 'string' ? event.consumerGroupId : `${functionName}-${topic}`,
+    batchSize: numberSetting(functionKey, event, 'batchSize', defaults.batchSize, 1, 10_000),
+    maximumBatchingWindowSeconds: numberSetting(
+      functionKey,
+      event,
+      'maximumBatchingWindow',
+      defaults.maximumBatchingWindowSeconds,
+      0,
+      300,
+    ),
+    startingPosition,
+    ...(typeof event.startingPositionTimestamp === 'number'
+      ? { startingPositionTimestamp: event.startingPositionTimestamp }
+      : {}),
+    maximumRetryAttempts: numberSetting(
+      functionKey,
+      event,
+      'maximumRetryAttempts',
+      defaults.maximumRetryAttempts,
+      -1,
+      10_000,
+    ),
+    reportBatchItemFailures: responseTypes.includes('ReportBatchItemFailures'),
+    ...(typeof event.onFailureTopic === 'string' ? { onFailureTopic: event.onFailureTopic } : {}),
+  };
+}
+
+/**
+ * Every enabled Kafka event of the service as a trigger definition. Throws InvalidTriggerError,
+ * naming the function, for an event that could not run (no topic, no brokers, a bad setting).
+ */
+export function buildTriggerDefinitions(service: ServiceConfig, stage?: string): TriggerDefinition[] {
+  const resolved: ServiceConfig = stage ? { ...service, provider: { ...service.provider, stage } } : service;
+  return Object.entries(resolved.functions ?? {}).flatMap(([functionKey, fn]) =>
+    (fn.events ?? []).flatMap((event) =>
+      (['kafka', 'msk'] as const).flatMap((type) => {
+        const settings = event[type];
+        if (settings === undefined) return [];
+        if (typeof settings !== 'object' || settings === null)
+          throw new InvalidTriggerError(functionKey, 'is not an object');
+        const kafkaEvent = settings as Record<string, unknown>;
+        if (kafkaEvent.enabled === false) return [];
+        return [definitionFor(resolved, functionKey, fn, type, kafkaEvent)];
+      }),
+    ),
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * Records that keep failing go to the on-failure topic: the original key, value and headers, plus
+ * headers that say where they came from and why they failed, so they can be inspected and replayed.
+ */
+import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import type { TriggerDefinition } from './types';
+
+export const failureHeaders = {
+  sourceTopic: 'peakcart-source-topic',
+  sourcePartition: 'peakcart-source-partition',
+  sourceOffset: 'peakcart-source-offset',
+  functionName: 'peakcart-function',
+  attempts: 'peakcart-attempts',
+  error: 'peakcart-error',
+  failedAt: 'peakcart-failed-at',
+} as const;
+
+export async function sendToOnFailureTopic(
+  producer: Producer,
+  definition: TriggerDefinition,
+  partition: number,
+  messages: readonly KafkaMessage[],
+  attempts: number,
+  error: string,
+): Promise<void> {
+  if (!definition.onFailureTopic || messages.length === 0) return;
+  await producer.send({
+    topic: definition.onFailureTopic,
+    acks: -1,
+    messages: messages.map((message) => {
+      const headers: IHeaders = {
+        ...message.headers,
+        [failureHeaders.sourceTopic]: definition.topic,
+        [failureHeaders.sourcePartition]: String(partition),
+        [failureHeaders.sourceOffset]: message.offset,
+        [failureHeaders.functionName]: definition.functionName,
+        [failureHeaders.attempts]: String(attempts),
+        [failureHeaders.error]: error.slice(0, 1_000),
+        [failureHeaders.failedAt]: new Date().toISOString(),
+      };
+      return { key: message.key, value: message.value, headers };
+    }),
+  });
+}
