@@ -8,6 +8,8 @@ const transform = {
 const transformIgnorePatterns = ['/node_modules/(?!@middy/)'];
 
 module.exports = {
+  // Integration tests wait on real servers; unit tests finish long before this.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -23,7 +25,6 @@ module.exports = {
       transformIgnorePatterns,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/test-env.ts'],
-      testTimeout: 60000,
     },
   ],
 };

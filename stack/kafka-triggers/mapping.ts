@@ -9,8 +9,8 @@
  *   with exponential backoff. With ReportBatchItemFailures, the records before the lowest failed
  *   offset are committed and delivery resumes from that offset.
  * - When the retries are exhausted, the failing records go to the on-failure topic and the
- *   partition moves on: after a throw, the whole batch; after a partial response, the records the
- *   last response named (the others of that invocation succeeded).
+ *   partition moves on: after a throw, the whole batch; after a partial response, only the record
+ *   at the lowest failed offset, and the records after it are delivered again as a new batch.
  */
 import {
   type Consumer,
@@ -268,23 +268,30 @@ export class EventSourceMapping {
       }
 
       let error: string;
-      let failedRecords: KafkaMessage[];
       if (outcome.kind === 'partial') {
         const succeeded = records.filter((record) => Number(record.offset) < outcome.lowestFailedOffset);
         const lastSucceeded = succeeded[succeeded.length - 1];
         if (lastSucceeded) await this.commit(partition, lastSucceeded.offset, resolveOffset);
         records = records.slice(succeeded.length);
         error = `batch item failures at offsets ${outcome.failedOffsets.join(', ')}`;
-        failedRecords = records.filter((record) => outcome.failedOffsets.includes(Number(record.offset)));
       } else {
         error = outcome.kind === 'error' ? outcome.error : `invalid batch response: ${outcome.reason}`;
-        failedRecords = records;
       }
       this.report({ ...base, outcome: outcome.kind === 'partial' ? 'partial' : 'error', error });
 
       const retriesLeft = definition.maximumRetryAttempts < 0 || attempt <= definition.maximumRetryAttempts;
+      if (!retriesLeft && outcome.kind === 'partial') {
+        // Only the lowest failed record is given up on; the records after it were perhaps never
+        // looked at (handlers stop at the first failure), so they get deliveries of their own.
+        const [poison, ...rest] = records as [KafkaMessage, ...KafkaMessage[]];
+        await this.giveUp(partition, [poison], attempt, error, resolveOffset, base);
+        if (rest.length === 0) return true;
+        records = rest;
+        attempt = 0;
+        continue;
+      }
       if (!retriesLeft) {
-        await this.giveUp(partition, records, failedRecords, attempt, error, resolveOffset, base);
+        await this.giveUp(partition, records, attempt, error, resolveOffset, base);
         return true;
       }
       await sleep(this.backoff(attempt));
@@ -295,19 +302,25 @@ export class EventSourceMapping {
 
   private async giveUp(
     partition: number,
-    records: KafkaMessage[],
     failedRecords: KafkaMessage[],
     attempts: number,
     error: string,
     resolveOffset: (offset: string) => void,
     base: Omit<DeliveryReport, 'functionName' | 'topic' | 'outcome'>,
   ): Promise<void> {
-    const last = records[records.length - 1] as KafkaMessage;
+    const last = failedRecords[failedRecords.length - 1] as KafkaMessage;
+    const report = {
+      ...base,
+      firstOffset: Number(failedRecords[0]?.offset),
+      lastOffset: Number(last.offset),
+      records: failedRecords.length,
+      error,
+    };
     if (this.producer && this.definition.onFailureTopic) {
       await sendToOnFailureTopic(this.producer, this.definition, partition, failedRecords, attempts, error);
-      this.report({ ...base, records: failedRecords.length, outcome: 'on-failure', error });
+      this.report({ ...report, outcome: 'on-failure' });
     } else {
-      this.report({ ...base, records: failedRecords.length, outcome: 'dropped', error });
+      this.report({ ...report, outcome: 'dropped' });
     }
     await this.commit(partition, last.offset, resolveOffset);
   }

@@ -1,0 +1,49 @@
+/** Kafka helpers for tests against the test stack's broker. */
+import { randomUUID } from 'node:crypto';
+import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
+
+export const testKafka = new Kafka({
+  clientId: 'peakcart-tests',
+  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:29092').split(','),
+  logLevel: logLevel.NOTHING,
+});
+
+/** Creates a topic with a unique name for one test. */
+export async function createTestTopic(admin: Admin, prefix: string, partitions = 1): Promise<string> {
+  const topic = `test.${prefix}.${randomUUID().slice(0, 8)}`;
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] });
+  return topic;
+}
+
+/** Resolves once the condition holds, polling; rejects with the description after the timeout. */
+export async function eventually<T>(
+  description: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The committed offset (next record to read) of a group on partition 0, or -1 when none. */
+export async function committedOffset(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  partition = 0,
+): Promise<number> {
+  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const entry = offsets?.partitions.find((candidate) => candidate.partition === partition);
+  return Number(entry?.offset ?? -1);
+}
+
+export async function connectedProducer(): Promise<Producer> {
+  const producer = testKafka.producer();
+  await producer.connect();
+  return producer;
+}
