@@ -66,7 +66,7 @@ async function startMapping(
 }
 
 const recordsOf = (event: KafkaLambdaEvent): KafkaLambdaRecord[] => Object.values(event.records).flat();
-const valueOf = (record: KafkaLambdaRecord) => Buffer.from(record.value ?? '', 'base64').toString();
+const decodedValue = (record: KafkaLambdaRecord) => Buffer.from(record.value ?? '', 'base64').toString();
 
 async function produce(topic: string, values: string[]): Promise<void> {
   await producer.send({ topic, messages: values.map((value) => ({ key: 'k', value })) });
@@ -104,7 +104,7 @@ describe('Kafka trigger emulation', () => {
     await produce(topic, values);
     const batches: string[][] = [];
     await startMapping(definitionFor(topic, { batchSize: 40 }), async (event) => {
-      batches.push(recordsOf(event).map(valueOf));
+      batches.push(recordsOf(event).map(decodedValue));
     });
 
     await eventually('every record', () => batches.flat().length >= values.length || undefined);
@@ -163,7 +163,7 @@ describe('Kafka trigger emulation', () => {
     let poisonAttempts = 0;
     await startMapping(definition, async (event) => {
       for (const record of recordsOf(event)) {
-        if (valueOf(record) === 'poison') {
+        if (decodedValue(record) === 'poison') {
           poisonAttempts++;
           return {
             batchItemFailures: [
@@ -171,7 +171,7 @@ describe('Kafka trigger emulation', () => {
             ],
           };
         }
-        handled.push(valueOf(record));
+        handled.push(decodedValue(record));
       }
       return {};
     });
