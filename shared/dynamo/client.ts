@@ -40,3 +40,9 @@ export function dynamoEndpoint(): string {
 export async function pingDynamo(abortSignal?: AbortSignal): Promise<void> {
   await dynamoClient().send(new ListTablesCommand({ Limit: 1 }), { abortSignal });
 }
+
+/** Closes the client's connections (tests and scripts; a Lambda container keeps them). */
+export function closeDynamo(): void {
+  documentClient?.destroy();
+  documentClient = undefined;
+}

@@ -1,0 +1,81 @@
+/**
+ * The product as a user meets it: the API served by serverless-offline and a Kafka-triggered
+ * function run by the trigger emulation, against the real test stack.
+ */
+import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { healthReport } from '../../functions/platform/routes';
+import { historyEntryFor } from '../../shared/domain/history';
+import { closeDynamo, dynamoClient, tableName } from '../../shared/dynamo/client';
+import { closeKafka } from '../../shared/kafka/client';
+import { domainEvent, publishEvents } from '../../shared/kafka/events';
+import { eventually } from '../support/kafka';
+import { type OfflineApi, startOffline } from '../support/offline';
+
+let api: OfflineApi;
+
+beforeAll(async () => {
+  api = await startOffline();
+}, 120_000);
+
+afterAll(async () => {
+  await closeKafka();
+  closeDynamo();
+  await api?.stop();
+});
+
+describe('the offline API', () => {
+  it('reports Redis, Kafka and DynamoDB up, with their endpoints and latencies', async () => {
+    const response = await fetch(`${api.baseUrl}/health`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBeTruthy();
+    const report = healthReport.parse(await response.json());
+    expect(report.status).toBe('up');
+    for (const name of ['redis', 'kafka', 'dynamodb'] as const) {
+      const dependency = report.dependencies[name];
+      expect(dependency).toEqual(
+        expect.objectContaining({ status: 'up', endpoint: expect.stringMatching(/^127\.0\.0\.1:\d+$/) }),
+      );
+      expect(dependency.latencyMs).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('serves the OpenAPI 3.1 document of its routes', async () => {
+    const response = await fetch(`${api.baseUrl}/openapi.json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: object }>>;
+    };
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/openapi.json']));
+    expect(document.paths['/health']?.get?.responses).toHaveProperty('503');
+  });
+
+  it('answers 404 for a route that does not exist', async () => {
+    const response = await fetch(`${api.baseUrl}/no-such-route`);
+    expect(response.status).toBe(404);
+  });
+});
+
+describe('the Kafka-triggered history function', () => {
+  it("files a member's event into their history once, even when it is published twice", async () => {
+    const memberId = `m-${randomUUID()}`;
+    const event = domainEvent({
+      type: 'MemberSignedUp',
+      source: 'login',
+      key: memberId,
+      data: { memberId, region: 'Busan' },
+    });
+    await publishEvents('memberEvents', [event, event]);
+
+    const entry = historyEntryFor(event, 'member');
+    const stored = await eventually('the history entry', async () => {
+      const { Item } = await dynamoClient().send(
+        new GetCommand({ TableName: tableName('history'), Key: { pk: entry?.pk, sk: entry?.sk } }),
+      );
+      return Item;
+    });
+    expect(stored).toEqual(entry);
+  });
+});
