@@ -42,7 +42,10 @@ function portFromEnv(variable: string, fallback: number): number {
   return port;
 }
 
-/** The profile with any `PEAKCART_<NAME>_<SERVICE>_PORT` overrides applied, e.g. `PEAKCART_TEST_REDIS_PORT`. */
+/**
+ * The profile with any `PEAKCART_<NAME>_<SERVICE>_PORT` overrides applied, e.g. `PEAKCART_TEST_REDIS_PORT`,
+ * and `PEAKCART_<NAME>_STATE_DIR` for its logs and PID files.
+ */
 export function loadProfile(name: ProfileName): StackProfile {
   const base = defaults[name];
   const env = (service: string) => `PEAKCART_${name.toUpperCase()}_${service}_PORT`;
@@ -56,7 +59,7 @@ export function loadProfile(name: ProfileName): StackProfile {
     dynamodbPort: portFromEnv(env('DYNAMODB'), base.dynamodbPort),
     apiPort: portFromEnv(env('API'), base.apiPort),
     lambdaPort: portFromEnv(env('LAMBDA'), base.lambdaPort),
-    stateDir: path.join(repoRoot, '.stack', name),
+    stateDir: process.env[`PEAKCART_${name.toUpperCase()}_STATE_DIR`] || path.join(repoRoot, '.stack', name),
   };
 }
 

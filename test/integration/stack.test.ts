@@ -1,0 +1,87 @@
+/** The local stack the test run brought up, and how `up` refuses a port another process holds. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { physicalTableName, tableDefinitions, tablePrefixFor, topicDefinitions } from '../../shared/infra';
+import { localDynamoClient } from '../../stack/components/dynamodb';
+import { loadProfile, repoRoot } from '../../stack/profiles';
+import { status } from '../../stack/stack';
+import { testKafka } from '../support/kafka';
+
+const profile = loadProfile('test');
+
+describe('the test stack', () => {
+  it('runs Redis, Kafka and DynamoDB Local, each healthy on its loopback port', async () => {
+    const states = await status(profile);
+    expect(states.map((state) => [state.name, state.running, state.healthy])).toEqual([
+      ['redis', true, true],
+      ['kafka', true, true],
+      ['dynamodb', true, true],
+    ]);
+    expect(states.map((state) => state.endpoint)).toEqual([
+      `127.0.0.1:${profile.redisPort}`,
+      `127.0.0.1:${profile.kafkaPort}`,
+      `127.0.0.1:${profile.dynamodbPort}`,
+    ]);
+  });
+
+  it('has every table and topic of the one definition', async () => {
+    const dynamo = localDynamoClient(profile);
+    const admin = testKafka.admin();
+    await admin.connect();
+    try {
+      const { TableNames } = await dynamo.send(new ListTablesCommand({}));
+      const expectedTables = tableDefinitions.map((table) =>
+        physicalTableName(tablePrefixFor(profile.stage), table.name),
+      );
+      expect(TableNames).toEqual(expect.arrayContaining(expectedTables));
+      const metadata = await admin.fetchTopicMetadata({
+        topics: topicDefinitions.map((topic) => topic.name),
+      });
+      for (const topic of topicDefinitions) {
+        expect(metadata.topics.find((candidate) => candidate.name === topic.name)?.partitions).toHaveLength(
+          topic.partitions,
+        );
+      }
+    } finally {
+      dynamo.destroy();
+      await admin.disconnect();
+    }
+  });
+});
+
+describe('npm run stack -- up', () => {
+  it('refuses at once, naming the port and its variable, when another process holds a port', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as net.AddressInfo).port;
+    const stateDir = mkdtempSync(path.join(tmpdir(), 'peakcart-stack-'));
+    try {
+      const started = Date.now();
+      const result = spawnSync(
+        path.join(repoRoot, 'node_modules', '.bin', 'tsx'),
+        ['stack/cli.ts', 'up', '--profile', 'dev'],
+        {
+          cwd: repoRoot,
+          encoding: 'utf8',
+          timeout: 30_000,
+          env: { ...process.env, PEAKCART_DEV_STATE_DIR: stateDir, PEAKCART_DEV_REDIS_PORT: String(port) },
+        },
+      );
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(result.stderr).toContain('PEAKCART_DEV_REDIS_PORT');
+      expect(Date.now() - started).toBeLessThan(20_000);
+      // Nothing was started for the refused stack.
+      expect(
+        existsSync(stateDir) ? readdirSync(stateDir).filter((file) => file.endsWith('.pid')) : [],
+      ).toEqual([]);
+    } finally {
+      holder.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+});
