@@ -1,0 +1,39 @@
+/** The OpenAPI document covers every HTTP event of serverless.yml, from the routes the handlers use. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { allRoutes } from '../../../functions/routes';
+import { openApiDocument } from '../../../shared/http';
+
+interface HttpEvent {
+  http?: { method: string; path: string };
+}
+
+const serverlessYml = parse(readFileSync(path.join(__dirname, '../../../serverless.yml'), 'utf8'), {
+  merge: true,
+}) as {
+  functions: Record<string, { events?: HttpEvent[] }>;
+};
+
+const document = openApiDocument(allRoutes, { title: 'PeakCart API', version: 'test', description: 'test' });
+
+describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1 with the shared error schema', () => {
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.components?.schemas?.Error).toBeDefined();
+  });
+
+  it('documents every http event of serverless.yml', () => {
+    const events = Object.values(serverlessYml.functions).flatMap((fn) => fn.events ?? []);
+    const httpEvents = events.flatMap((event) => (event.http ? [event.http] : []));
+    expect(httpEvents.length).toBeGreaterThan(0);
+    for (const { method, path: route } of httpEvents) {
+      expect(document.paths?.[route]?.[method.toLowerCase() as 'get']).toBeDefined();
+    }
+  });
+
+  it('lists each route once, with a unique operation id', () => {
+    const ids = allRoutes.map((route) => route.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
