@@ -1,0 +1,57 @@
+/**
+ * npm start: the dev stack, the API on http://localhost:3000 and the Kafka triggers, in the
+ * foreground until Ctrl-C. Stops what it started; a stack that was already running stays up.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { functionEnvironment, loadProfile, repoRoot } from '../stack/profiles';
+import { componentNamed, down, up } from '../stack/stack';
+
+async function main(): Promise<void> {
+  const profile = loadProfile('dev');
+  const { started } = await up(profile);
+  const stopStarted = () => down(profile, console.log, started.map(componentNamed));
+
+  const serverless = path.join(repoRoot, 'node_modules', '.bin', 'serverless');
+  const args = [
+    'offline',
+    'start',
+    '--stage',
+    profile.stage,
+    '--httpPort',
+    String(profile.apiPort),
+    '--lambdaPort',
+    String(profile.lambdaPort),
+  ];
+  const offline = spawn(serverless, args, {
+    cwd: repoRoot,
+    detached: true,
+    stdio: 'inherit',
+    env: { ...process.env, ...functionEnvironment(profile), SLS_TELEMETRY_DISABLED: '1' },
+  });
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping || offline.pid === undefined) return;
+    stopping = true;
+    console.log(`\nstopping (${signal})...`);
+    try {
+      process.kill(-offline.pid, 'SIGINT');
+    } catch {
+      // Already gone.
+    }
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const code = await new Promise<number>((resolve) =>
+    offline.once('exit', (exitCode) => resolve(exitCode ?? 0)),
+  );
+  await stopStarted();
+  process.exit(stopping ? 0 : code);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
