@@ -3,6 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { TriggerDefinition } from './types';
 
+/**
+ * A fresh context per invocation: a new request id, and getRemainingTimeInMillis counting down to
+ * the function's timeout. Callback-style completion is refused, since handlers here return promises.
+ */
 export function lambdaContext(definition: TriggerDefinition, deadline: number): Context {
   const { functionName } = definition;
   const unsupported = () => {

@@ -31,8 +31,11 @@ const defaults = {
   batchSize: 100,
   // Lambda's default batching window for Kafka sources is 500 ms.
   maximumBatchingWindowSeconds: 0.5,
+  // Serverless v3 writes TRIM_HORIZON into the mapping when the event leaves it out.
   startingPosition: 'TRIM_HORIZON' as StartingPosition,
   maximumRetryAttempts: -1,
+  // AWS caps infinite retries at 10 when the mapping has an on-failure destination.
+  retriesWithOnFailureDestination: 10,
   timeoutSeconds: 6,
   memorySize: 1024,
 };
@@ -61,6 +64,20 @@ function numberSetting(
   return value;
 }
 
+/** An msk event may name its cluster with a CloudFormation function, which only AWS resolves. */
+function mskClusterArn(arn: unknown, region = 'us-east-1'): string {
+  return typeof arn === 'string' ? arn : `arn:aws:kafka:${region}:000000000000:cluster/offline/unresolved`;
+}
+
+/** An msk event names its cluster by ARN; offline, the brokers come from the functions' KAFKA_BROKERS. */
+function mskBrokers(functionKey: string, environment: Record<string, string>): string[] {
+  const brokers = (environment.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+  if (brokers.length === 0) {
+    throw new InvalidTriggerError(functionKey, '(msk) needs KAFKA_BROKERS in the environment to run offline');
+  }
+  return brokers;
+}
+
 function definitionFor(
   service: ServiceConfig,
   functionKey: string,
@@ -84,6 +101,11 @@ function definitionFor(
   if (startingPosition === 'AT_TIMESTAMP' && typeof event.startingPositionTimestamp !== 'number') {
     throw new InvalidTriggerError(functionKey, 'starts AT_TIMESTAMP without startingPositionTimestamp');
   }
+  const onFailureTopic = typeof event.onFailureTopic === 'string' ? event.onFailureTopic : undefined;
+  if (onFailureTopic === topic) {
+    // AWS refuses this too: every failure would be consumed again by the same mapping.
+    throw new InvalidTriggerError(functionKey, `on topic "${topic}" names it as its own onFailureTopic`);
+  }
   const functionName = fn.name ?? `${service.service}-${stage}-${functionKey}`;
   const responseTypes = Array.isArray(event.functionResponseTypes) ? event.functionResponseTypes : [];
   const environment: Record<string, string> = {
@@ -100,14 +122,11 @@ function definitionFor(
     memorySize: fn.memorySize ?? service.provider.memorySize ?? defaults.memorySize,
     environment,
     eventSource: type === 'kafka' ? 'SelfManagedKafka' : 'aws:kafka',
-    ...(type === 'msk' ? { eventSourceArn: String(event.arn) } : {}),
-    // An msk event names its cluster by ARN; offline, the brokers come from the functions' KAFKA_BROKERS.
+    ...(type === 'msk' ? { eventSourceArn: mskClusterArn(event.arn, service.provider.region) } : {}),
     bootstrapServers:
-      type === 'kafka'
-        ? (bootstrapServers as unknown[]).map(String)
-        : (environment.KAFKA_BROKERS ?? '').split(','),
+      type === 'kafka' ? (bootstrapServers as unknown[]).map(String) : mskBrokers(functionKey, environment),
     topic,
-    // Lambda gives every mapping a group of its own (its UUID); the function and topic name it here.
+    // Lambda names a mapping's group by the mapping's UUID; offline, the function and topic name it.
     consumerGroupId:
       typeof event.consumerGroupId === 'string' ? event.consumerGroupId : `${functionName}-${topic}`,
     batchSize: numberSetting(functionKey, event, 'batchSize', defaults.batchSize, 1, 10_000),
@@ -123,26 +142,42 @@ function definitionFor(
     ...(typeof event.startingPositionTimestamp === 'number'
       ? { startingPositionTimestamp: event.startingPositionTimestamp }
       : {}),
-    maximumRetryAttempts: numberSetting(
-      functionKey,
-      event,
-      'maximumRetryAttempts',
-      defaults.maximumRetryAttempts,
-      -1,
-      10_000,
+    maximumRetryAttempts: retryAttempts(
+      numberSetting(functionKey, event, 'maximumRetryAttempts', defaults.maximumRetryAttempts, -1, 10_000),
+      onFailureTopic,
     ),
     reportBatchItemFailures: responseTypes.includes('ReportBatchItemFailures'),
-    ...(typeof event.onFailureTopic === 'string' ? { onFailureTopic: event.onFailureTopic } : {}),
+    ...(onFailureTopic ? { onFailureTopic } : {}),
   };
+}
+
+function retryAttempts(configured: number, onFailureTopic: string | undefined): number {
+  return configured === -1 && onFailureTopic ? defaults.retriesWithOnFailureDestination : configured;
+}
+
+/** kafkajs assigns a group's partitions as if every member read every topic, so groups must not be shared. */
+function rejectSharedGroups(definitions: readonly TriggerDefinition[]): void {
+  const owners = new Map<string, TriggerDefinition>();
+  for (const definition of definitions) {
+    const owner = owners.get(definition.consumerGroupId);
+    if (owner) {
+      throw new InvalidTriggerError(
+        definition.functionKey,
+        `on topic "${definition.topic}" uses consumerGroupId "${definition.consumerGroupId}", which the event of "${owner.functionKey}" on topic "${owner.topic}" already uses`,
+      );
+    }
+    owners.set(definition.consumerGroupId, definition);
+  }
 }
 
 /**
  * Every enabled Kafka event of the service as a trigger definition. Throws InvalidTriggerError,
- * naming the function, for an event that could not run (no topic, no brokers, a bad setting).
+ * naming the function, for an event that could not run (no topic, no brokers, a bad setting, a
+ * consumer group shared with another event).
  */
 export function buildTriggerDefinitions(service: ServiceConfig, stage?: string): TriggerDefinition[] {
   const resolved: ServiceConfig = stage ? { ...service, provider: { ...service.provider, stage } } : service;
-  return Object.entries(resolved.functions ?? {}).flatMap(([functionKey, fn]) =>
+  const definitions = Object.entries(resolved.functions ?? {}).flatMap(([functionKey, fn]) =>
     (fn.events ?? []).flatMap((event) =>
       (['kafka', 'msk'] as const).flatMap((type) => {
         const settings = event[type];
@@ -155,4 +190,6 @@ export function buildTriggerDefinitions(service: ServiceConfig, stage?: string):
       }),
     ),
   );
+  rejectSharedGroups(definitions);
+  return definitions;
 }

@@ -1,8 +1,16 @@
 /** The Kafka trigger emulation: Lambda's Kafka event-source mapping, run locally. */
-export { batchOutcome } from './batch-response';
+export { type BatchOutcome, batchOutcome, type DeliveredBatch } from './batch-response';
+export { BatchingWindow } from './batching-window';
+export { lambdaContext } from './context';
 export { buildTriggerDefinitions, type ServiceConfig } from './definitions';
-export { HandlerTimeoutError, InvalidTriggerError } from './errors';
-export { lambdaEvent, lambdaRecord } from './event';
+export { HandlerNotFoundError, HandlerTimeoutError, InvalidTriggerError } from './errors';
+export { lambdaEvent, lambdaRecord, topicPartition } from './event';
 export { type DeliveryReport, EventSourceMapping, type MappingOptions } from './mapping';
 export { failureHeaders } from './on-failure';
-export type { KafkaHandler, KafkaLambdaEvent, KafkaLambdaRecord, TriggerDefinition } from './types';
+export type {
+  KafkaHandler,
+  KafkaLambdaEvent,
+  KafkaLambdaRecord,
+  StartingPosition,
+  TriggerDefinition,
+} from './types';

@@ -4,13 +4,15 @@
  *
  * - Records of one partition are delivered in order, in batches of at most `batchSize`; a smaller
  *   batch waits up to `maximumBatchingWindow` for more records.
- * - Offsets are committed only after the handler succeeded for them.
- * - A handler that throws (or times out) gets the same batch again, up to `maximumRetryAttempts`,
- *   with exponential backoff. With ReportBatchItemFailures, the records before the lowest failed
- *   offset are committed and delivery resumes from that offset.
- * - When the retries are exhausted, the failing records go to the on-failure topic and the
- *   partition moves on: after a throw, the whole batch; after a partial response, only the record
- *   at the lowest failed offset, and the records after it are delivered again as a new batch.
+ * - Offsets are committed only after the handler succeeded for them (or they were given up on).
+ * - A handler that throws, times out or answers with a malformed partial response gets the same
+ *   batch again, up to `maximumRetryAttempts` retries, with exponential backoff. With
+ *   ReportBatchItemFailures, the records before the lowest failed offset are committed and the
+ *   retry starts at that offset.
+ * - When the retries are exhausted, records go to the on-failure topic (or are dropped without one)
+ *   and the partition moves on: after a throw, the whole batch being retried; after a partial
+ *   response, only the record at the lowest failed offset, and the records after it are delivered
+ *   again as a batch of their own with a fresh retry budget.
  */
 import {
   type Consumer,
@@ -20,13 +22,14 @@ import {
   logLevel,
   type Producer,
 } from 'kafkajs';
-import { batchOutcome } from './batch-response';
-import { lambdaContext } from './context';
-import { HandlerTimeoutError } from './errors';
-import { lambdaEvent, lambdaRecord } from './event';
+import { type BatchOutcome, batchOutcome } from './batch-response';
+import { BatchingWindow } from './batching-window';
+import { topicPartition } from './event';
+import { invokeHandler } from './invoke';
 import { sendToOnFailureTopic } from './on-failure';
 import type { KafkaHandler, TriggerDefinition } from './types';
 
+/** What happened to one invocation, or to records given up on. */
 export interface DeliveryReport {
   functionName: string;
   topic: string;
@@ -49,40 +52,28 @@ export interface MappingOptions {
   onDelivery?: (report: DeliveryReport) => void;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+type PartitionOffset = { partition: number; offset: string };
+type Outcome = BatchOutcome | { kind: 'error'; error: string };
+type Attempt = Omit<DeliveryReport, 'functionName' | 'topic' | 'outcome' | 'error'>;
 
-/** Calls the handler with Lambda's timeout: a handler still running at the deadline has failed. */
-async function invokeWithTimeout(
-  handler: KafkaHandler,
-  definition: TriggerDefinition,
-  records: KafkaMessage[],
-  partition: number,
-) {
-  const timeoutMs = definition.timeoutSeconds * 1_000;
-  const deadline = Date.now() + timeoutMs;
-  const event = lambdaEvent(
-    definition,
-    records.map((message) => lambdaRecord(definition.topic, partition, message)),
-  );
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      handler(event, lambdaContext(definition, deadline)),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new HandlerTimeoutError(definition.timeoutSeconds)), timeoutMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** Lambda's invocation payload limit; a fetch larger than this could not be one invocation. */
+const maxBytesPerPartition = 6 * 1024 * 1024;
+/** Well inside kafkajs' 30 s session timeout, so a long handler keeps its partitions. */
+const heartbeatIntervalMs = 3_000;
+/** How long one pass of the batching window waits before the consumer refetches. */
+const windowPollMs = 100;
+
+const errorText = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
 export class EventSourceMapping {
   private readonly kafka: Kafka;
+  private readonly window: BatchingWindow;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
-  /** When the oldest record waiting for a fuller batch was first seen, per partition. */
-  private readonly windowOpenedAt = new Map<number, { offset: string; at: number }>();
+  private stopping = false;
+  /** Wakes delays (backoff, batching window) so that stop() does not wait them out. */
+  private readonly wakers = new Set<() => void>();
 
   constructor(
     readonly definition: TriggerDefinition,
@@ -94,41 +85,100 @@ export class EventSourceMapping {
       brokers: definition.bootstrapServers,
       logLevel: logLevel.WARN,
     });
+    this.window = new BatchingWindow(definition.maximumBatchingWindowSeconds * 1_000);
   }
 
-  /** Joins the consumer group and starts delivering; resolves once the consumer runs. */
+  /** Joins the consumer group and starts delivering; resolves once the group has given it its partitions. */
   async start(): Promise<void> {
     const { definition } = this;
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await this.producer.connect();
+    if (definition.onFailureTopic) {
+      this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await this.producer.connect();
+    }
     this.consumer = this.kafka.consumer({
       groupId: definition.consumerGroupId,
-      // The broker holds an empty fetch at most this long; it bounds the extra delay of the window.
+      // An empty fetch returns after this long at most, which bounds the window's extra delay.
       maxWaitTimeInMs: Math.min(500, Math.max(50, definition.maximumBatchingWindowSeconds * 1_000)),
+      maxBytesPerPartition,
       allowAutoTopicCreation: false,
     });
     await this.consumer.connect();
+    // fromBeginning only applies to a group without committed offsets, as StartingPosition does.
     await this.consumer.subscribe({
       topic: definition.topic,
       fromBeginning: definition.startingPosition !== 'LATEST',
     });
-    if (definition.startingPosition === 'AT_TIMESTAMP') await this.seekToTimestampIfNew();
+    const startingOffsets = await this.startingOffsetsIfNew();
+    const joined = this.joinedGroup(this.consumer, startingOffsets ?? []);
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachBatch: async (payload) => this.deliverBatch(payload),
     });
+    await joined;
+    if (startingOffsets) {
+      // Committed at once, so that a restart before the first delivery starts from the same place.
+      await this.consumer.commitOffsets(
+        startingOffsets.map((entry) => ({ topic: definition.topic, ...entry })),
+      );
+    }
   }
 
-  /** Leaves the group after the invocation in progress; committed offsets stay. */
+  /**
+   * Resolves once the consumer first holds its partitions. The starting offsets are applied as it
+   * joins, before kafkajs' first fetch.
+   */
+  private joinedGroup(consumer: Consumer, startingOffsets: readonly PartitionOffset[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const removers = [
+        consumer.on(consumer.events.GROUP_JOIN, () => {
+          for (const remove of removers) remove();
+          for (const { partition, offset } of startingOffsets) {
+            consumer.seek({ topic: this.definition.topic, partition, offset });
+          }
+          resolve();
+        }),
+        consumer.on(consumer.events.CRASH, ({ payload }) => {
+          for (const remove of removers) remove();
+          reject(payload.error);
+        }),
+      ];
+    });
+  }
+
+  /**
+   * Leaves the group after the invocation in progress has finished; a retry waiting for its
+   * backoff stops waiting. Everything committed stays committed; nothing else is.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
+    for (const wake of this.wakers) wake();
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }
 
-  private async seekToTimestampIfNew(): Promise<void> {
+  private delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+
+  /**
+   * Where a group without committed offsets starts: the end of the topic as it is now for LATEST
+   * (kafkajs would look it up only at its first fetch, skipping records produced in between), the
+   * first record at or after the timestamp for AT_TIMESTAMP; undefined when kafkajs' own choice
+   * is right (TRIM_HORIZON, or a group that has committed offsets).
+   */
+  private async startingOffsetsIfNew(): Promise<PartitionOffset[] | undefined> {
     const { definition } = this;
+    if (definition.startingPosition === 'TRIM_HORIZON') return undefined;
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -139,14 +189,13 @@ export class EventSourceMapping {
       const isNew = committed.every((topic) =>
         topic.partitions.every((partition) => partition.offset === '-1'),
       );
-      if (!isNew) return;
+      if (!isNew) return undefined;
+      if (definition.startingPosition === 'LATEST') {
+        const offsets = await admin.fetchTopicOffsets(definition.topic);
+        return offsets.map(({ partition, high }) => ({ partition, offset: high }));
+      }
       const timestamp = (definition.startingPositionTimestamp ?? 0) * 1_000;
-      const offsets = await admin.fetchTopicOffsetsByTimestamp(definition.topic, timestamp);
-      await admin.setOffsets({
-        groupId: definition.consumerGroupId,
-        topic: definition.topic,
-        partitions: offsets,
-      });
+      return await admin.fetchTopicOffsetsByTimestamp(definition.topic, timestamp);
     } finally {
       await admin.disconnect();
     }
@@ -160,57 +209,35 @@ export class EventSourceMapping {
     });
   }
 
-  private async commit(
-    partition: number,
-    lastDeliveredOffset: string,
-    resolveOffset: (offset: string) => void,
-  ) {
-    resolveOffset(lastDeliveredOffset);
+  private async commit(partition: number, lastDone: KafkaMessage, resolveOffset: (offset: string) => void) {
+    resolveOffset(lastDone.offset);
     // Kafka stores the offset of the next record to read.
-    await this.consumer?.commitOffsets([
-      { topic: this.definition.topic, partition, offset: (BigInt(lastDeliveredOffset) + 1n).toString() },
-    ]);
+    const next = (BigInt(lastDone.offset) + 1n).toString();
+    await this.consumer?.commitOffsets([{ topic: this.definition.topic, partition, offset: next }]);
   }
 
-  private async deliverBatch(payload: EachBatchPayload) {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
-    const { definition } = this;
+  private async deliverBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
     const { partition } = batch;
+    const running = () => isRunning() && !isStale() && !this.stopping;
     let pending = batch.messages;
-    while (pending.length > 0 && isRunning() && !isStale()) {
+    while (pending.length > 0 && running()) {
+      const first = pending[0] as KafkaMessage;
       if (
-        pending.length < definition.batchSize &&
-        (await this.waitForFullerBatch(partition, pending, heartbeat))
+        pending.length < this.definition.batchSize &&
+        this.window.remainingMs(partition, first.offset) > 0
       ) {
-        // Returning without resolving makes the consumer fetch again from the same offset, now with
-        // whatever arrived during the window.
+        // Returning without resolving makes kafkajs fetch again from the last resolved offset,
+        // now with whatever arrived meanwhile.
+        await this.delay(Math.min(this.window.remainingMs(partition, first.offset), windowPollMs));
+        await heartbeat();
         return;
       }
-      this.windowOpenedAt.delete(partition);
-      const records = pending.slice(0, definition.batchSize);
-      const done = await this.deliverWithRetries(partition, records, resolveOffset, heartbeat, isRunning);
+      this.window.close(partition);
+      const records = pending.slice(0, this.definition.batchSize);
+      const done = await this.deliverWithRetries(partition, records, resolveOffset, heartbeat, running);
       if (!done) return;
       pending = pending.slice(records.length);
     }
-  }
-
-  /** True when the window for these records is still open (after a short wait with heartbeats). */
-  private async waitForFullerBatch(
-    partition: number,
-    pending: KafkaMessage[],
-    heartbeat: () => Promise<void>,
-  ) {
-    const windowMs = this.definition.maximumBatchingWindowSeconds * 1_000;
-    if (windowMs <= 0) return false;
-    const firstOffset = pending[0]?.offset ?? '';
-    const opened = this.windowOpenedAt.get(partition);
-    const openedAt = opened?.offset === firstOffset ? opened.at : Date.now();
-    this.windowOpenedAt.set(partition, { offset: firstOffset, at: openedAt });
-    const remaining = openedAt + windowMs - Date.now();
-    if (remaining <= 0) return false;
-    await sleep(Math.min(remaining, 100));
-    await heartbeat();
-    return true;
   }
 
   private backoff(attempt: number): number {
@@ -218,52 +245,52 @@ export class EventSourceMapping {
     return Math.min(this.options.maxBackoffMs ?? 10_000, initial * 2 ** (attempt - 1));
   }
 
+  private async attempt(
+    partition: number,
+    records: KafkaMessage[],
+    heartbeat: () => Promise<void>,
+  ): Promise<Outcome> {
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), heartbeatIntervalMs);
+    try {
+      const response = await invokeHandler(this.handler, this.definition, partition, records);
+      return batchOutcome(response, this.definition.reportBatchItemFailures, {
+        topicPartition: topicPartition(this.definition.topic, partition),
+        offsets: records.map((record) => Number(record.offset)),
+      });
+    } catch (error) {
+      return { kind: 'error', error: errorText(error) };
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
   /**
-   * Delivers the records until they succeed, are handed to the on-failure topic, or the consumer
-   * stops. Returns false when it stopped before finishing (nothing past the last commit counts).
+   * Delivers the records until they succeed or are given up on, or the mapping stops. Returns
+   * false when it stopped first: nothing after the last commit counts as done.
    */
   private async deliverWithRetries(
     partition: number,
     initialRecords: KafkaMessage[],
     resolveOffset: (offset: string) => void,
     heartbeat: () => Promise<void>,
-    isRunning: () => boolean,
+    running: () => boolean,
   ): Promise<boolean> {
-    const { definition } = this;
+    const { maximumRetryAttempts } = this.definition;
     let records = initialRecords;
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
-      const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
-      let outcome: ReturnType<typeof batchOutcome> | { kind: 'error'; error: string };
-      try {
-        const response = await invokeWithTimeout(this.handler, definition, records, partition);
-        outcome = batchOutcome(
-          response,
-          definition.reportBatchItemFailures,
-          records.map((record) => Number(record.offset)),
-        );
-      } catch (error) {
-        outcome = {
-          kind: 'error',
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-        };
-      } finally {
-        clearInterval(beat);
-      }
-      const first = records[0] as KafkaMessage;
-      const last = records[records.length - 1] as KafkaMessage;
-      const base = {
+      const outcome = await this.attempt(partition, records, heartbeat);
+      const tried: Attempt = {
         partition,
-        firstOffset: Number(first.offset),
-        lastOffset: Number(last.offset),
+        firstOffset: Number(records[0]?.offset),
+        lastOffset: Number(records[records.length - 1]?.offset),
         records: records.length,
         attempt,
         durationMs: Date.now() - started,
       };
-
       if (outcome.kind === 'success') {
-        await this.commit(partition, last.offset, resolveOffset);
-        this.report({ ...base, outcome: 'success' });
+        await this.commit(partition, records[records.length - 1] as KafkaMessage, resolveOffset);
+        this.report({ ...tried, outcome: 'success' });
         return true;
       }
 
@@ -271,57 +298,57 @@ export class EventSourceMapping {
       if (outcome.kind === 'partial') {
         const succeeded = records.filter((record) => Number(record.offset) < outcome.lowestFailedOffset);
         const lastSucceeded = succeeded[succeeded.length - 1];
-        if (lastSucceeded) await this.commit(partition, lastSucceeded.offset, resolveOffset);
+        if (lastSucceeded) await this.commit(partition, lastSucceeded, resolveOffset);
         records = records.slice(succeeded.length);
         error = `batch item failures at offsets ${outcome.failedOffsets.join(', ')}`;
       } else {
         error = outcome.kind === 'error' ? outcome.error : `invalid batch response: ${outcome.reason}`;
       }
-      this.report({ ...base, outcome: outcome.kind === 'partial' ? 'partial' : 'error', error });
+      this.report({ ...tried, outcome: outcome.kind === 'partial' ? 'partial' : 'error', error });
 
-      const retriesLeft = definition.maximumRetryAttempts < 0 || attempt <= definition.maximumRetryAttempts;
+      const retriesLeft = maximumRetryAttempts < 0 || attempt <= maximumRetryAttempts;
       if (!retriesLeft && outcome.kind === 'partial') {
-        // Only the lowest failed record is given up on; the records after it were perhaps never
-        // looked at (handlers stop at the first failure), so they get deliveries of their own.
+        // Only the lowest failed record is given up on: handlers that stop at their first failure
+        // never looked at the records after it, so those get deliveries of their own.
         const [poison, ...rest] = records as [KafkaMessage, ...KafkaMessage[]];
-        await this.giveUp(partition, [poison], attempt, error, resolveOffset, base);
+        await this.giveUp(partition, [poison], attempt, error, resolveOffset);
         if (rest.length === 0) return true;
         records = rest;
         attempt = 0;
         continue;
       }
       if (!retriesLeft) {
-        await this.giveUp(partition, records, attempt, error, resolveOffset, base);
+        await this.giveUp(partition, records, attempt, error, resolveOffset);
         return true;
       }
-      await sleep(this.backoff(attempt));
-      if (!isRunning()) return false;
+      await this.delay(this.backoff(attempt));
+      if (!running()) return false;
       await heartbeat();
     }
   }
 
+  /** Sends the records to the on-failure topic (or drops them without one), then commits past them. */
   private async giveUp(
     partition: number,
-    failedRecords: KafkaMessage[],
+    records: KafkaMessage[],
     attempts: number,
     error: string,
     resolveOffset: (offset: string) => void,
-    base: Omit<DeliveryReport, 'functionName' | 'topic' | 'outcome'>,
   ): Promise<void> {
-    const last = failedRecords[failedRecords.length - 1] as KafkaMessage;
-    const report = {
-      ...base,
-      firstOffset: Number(failedRecords[0]?.offset),
-      lastOffset: Number(last.offset),
-      records: failedRecords.length,
-      error,
-    };
+    const last = records[records.length - 1] as KafkaMessage;
     if (this.producer && this.definition.onFailureTopic) {
-      await sendToOnFailureTopic(this.producer, this.definition, partition, failedRecords, attempts, error);
-      this.report({ ...report, outcome: 'on-failure' });
-    } else {
-      this.report({ ...report, outcome: 'dropped' });
+      await sendToOnFailureTopic(this.producer, this.definition, partition, records, attempts, error);
     }
-    await this.commit(partition, last.offset, resolveOffset);
+    await this.commit(partition, last, resolveOffset);
+    this.report({
+      partition,
+      firstOffset: Number(records[0]?.offset),
+      lastOffset: Number(last.offset),
+      records: records.length,
+      attempt: attempts,
+      durationMs: 0,
+      outcome: this.producer ? 'on-failure' : 'dropped',
+      error,
+    });
   }
 }

@@ -5,6 +5,7 @@
 import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import type { TriggerDefinition } from './types';
 
+/** Names of the headers added to a record sent to the on-failure topic. */
 export const failureHeaders = {
   sourceTopic: 'peakcart-source-topic',
   sourcePartition: 'peakcart-source-partition',
@@ -15,6 +16,10 @@ export const failureHeaders = {
   failedAt: 'peakcart-failed-at',
 } as const;
 
+/**
+ * Writes the records, unchanged, to the on-failure topic with the failure headers added; resolves
+ * once every broker replica has them (acks -1), so a commit past them never loses a record.
+ */
 export async function sendToOnFailureTopic(
   producer: Producer,
   definition: TriggerDefinition,

@@ -87,43 +87,61 @@ class KafkaTriggersPlugin {
     }
   }
 
+  /**
+   * Writes the trigger definitions of the stage to .stack/<stage>/kafka-triggers.json and starts
+   * the runner as a process group of its own; resolves once every mapping consumes, and fails the
+   * offline start with the runner's error otherwise.
+   */
   async startTriggers() {
     const { buildTriggerDefinitions } = loadEmulator();
-    const definitions = buildTriggerDefinitions(
-      this.serverless.service,
-      this.options.stage ?? this.serverless.service.provider.stage,
-    );
+    const stage = this.options.stage ?? this.serverless.service.provider.stage;
+    const definitions = buildTriggerDefinitions(this.serverless.service, stage);
     if (definitions.length === 0) return;
     const root = this.serverless.serviceDir;
-    const stateDir = path.join(root, '.stack', 'offline');
+    const stateDir = path.join(root, '.stack', stage);
     mkdirSync(stateDir, { recursive: true });
-    const file = path.join(stateDir, `kafka-triggers-${process.pid}.json`);
-    writeFileSync(file, JSON.stringify(definitions, null, 2));
+    const file = path.join(stateDir, 'kafka-triggers.json');
+    writeFileSync(file, `${JSON.stringify(definitions, null, 2)}\n`);
     const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-    this.runner = spawn(tsx, [path.join(root, 'stack', 'kafka-triggers', 'runner.ts'), file], {
+    const runner = spawn(tsx, [path.join(root, 'stack', 'kafka-triggers', 'runner.ts'), file], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       detached: true,
     });
-    const stopOnExit = () => this.stopTriggers();
-    process.once('exit', stopOnExit);
+    this.runner = runner;
+    process.once('exit', () => this.signalRunner('SIGTERM'));
     await new Promise((resolve, reject) => {
-      this.runner.once('message', (message) =>
-        message === 'ready' ? resolve() : reject(new Error(String(message))),
+      runner.once('error', (error) => reject(new Error(`Kafka triggers could not start: ${error.message}`)));
+      runner.once('message', (message) =>
+        message === 'ready' ? resolve() : reject(new Error(`Kafka triggers could not start: ${message}`)),
       );
-      this.runner.once('exit', (code) =>
-        reject(new Error(`the Kafka trigger runner exited with code ${code}`)),
+      runner.once('exit', (code, signal) =>
+        reject(new Error(`Kafka triggers could not start: the runner exited (${signal ?? `code ${code}`})`)),
       );
     });
+    // The runner stops itself when this channel closes, e.g. if serverless is killed outright.
+    runner.channel?.unref();
     this.log.notice(`Kafka triggers: ${definitions.length} event source mapping(s) running`);
   }
 
-  stopTriggers() {
-    if (!this.runner || this.runner.exitCode !== null) return;
+  /** Asks the runner to stop (it finishes the invocations in progress) and waits for it, 15 s at most. */
+  async stopTriggers() {
+    const runner = this.runner;
+    if (!runner || runner.exitCode !== null || runner.signalCode !== null) return;
+    const exited = new Promise((resolve) => runner.once('exit', resolve));
+    this.signalRunner('SIGTERM');
+    const killer = setTimeout(() => this.signalRunner('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(killer);
+  }
+
+  signalRunner(signal) {
+    if (!this.runner || this.runner.exitCode !== null || this.runner.signalCode !== null) return;
     try {
-      process.kill(-this.runner.pid, 'SIGTERM');
+      // The whole group: tsx runs the runner in a child process of its own.
+      process.kill(-this.runner.pid, signal);
     } catch {
-      // Already gone.
+      // The group is already gone.
     }
   }
 }

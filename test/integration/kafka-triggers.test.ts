@@ -66,6 +66,10 @@ async function startMapping(
 }
 
 const recordsOf = (event: KafkaLambdaEvent): KafkaLambdaRecord[] => Object.values(event.records).flat();
+/** AWS's partial batch response for Kafka, naming one record. */
+const failureOf = (record: Pick<KafkaLambdaRecord, 'topic' | 'partition' | 'offset'>) => ({
+  itemIdentifier: { 'topic-partition': `${record.topic}-${record.partition}`, offset: record.offset },
+});
 const decodedValue = (record: KafkaLambdaRecord) => Buffer.from(record.value ?? '', 'base64').toString();
 
 async function produce(topic: string, values: string[]): Promise<void> {
@@ -96,6 +100,37 @@ describe('Kafka trigger emulation', () => {
     expect(Buffer.from(record?.key ?? '', 'base64')).toEqual(key);
     expect(Buffer.from(record?.value ?? '', 'base64')).toEqual(value);
     expect(record?.headers).toEqual([{ trace: [...Buffer.from('abc')] }, { binary: [1, 2, 255] }]);
+  });
+
+  it('starts a new group at the end of the topic with LATEST', async () => {
+    const topic = await createTestTopic(admin, 'latest');
+    await produce(topic, ['before']);
+    const seen: string[] = [];
+    await startMapping(definitionFor(topic, { startingPosition: 'LATEST' }), async (event) => {
+      seen.push(...recordsOf(event).map(decodedValue));
+    });
+    await produce(topic, ['after']);
+
+    await eventually('the record produced after the start', () => seen.includes('after') || undefined);
+    expect(seen).toEqual(['after']);
+  });
+
+  it('waits up to the batching window to fill a batch', async () => {
+    const topic = await createTestTopic(admin, 'window');
+    const batches: string[][] = [];
+    await startMapping(
+      definitionFor(topic, { batchSize: 10, maximumBatchingWindowSeconds: 2 }),
+      async (event) => {
+        batches.push(recordsOf(event).map(decodedValue));
+      },
+    );
+    for (const value of ['w1', 'w2', 'w3']) {
+      await produce(topic, [value]);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+
+    await eventually('the batch', () => batches[0]);
+    expect(batches).toEqual([['w1', 'w2', 'w3']]);
   });
 
   it('honours batchSize and keeps the records of a partition in order', async () => {
@@ -142,7 +177,7 @@ describe('Kafka trigger emulation', () => {
       deliveries.push(offsets);
       // The first delivery fails at offset 2; the second succeeds.
       if (deliveries.length === 1)
-        return { batchItemFailures: [{ itemIdentifier: { partition: `${topic}-0`, offset: 2 } }] };
+        return { batchItemFailures: [failureOf({ topic, partition: 0, offset: 2 })] };
       return { batchItemFailures: [] };
     });
 
@@ -165,11 +200,7 @@ describe('Kafka trigger emulation', () => {
       for (const record of recordsOf(event)) {
         if (decodedValue(record) === 'poison') {
           poisonAttempts++;
-          return {
-            batchItemFailures: [
-              { itemIdentifier: { partition: `${record.topic}-${record.partition}`, offset: record.offset } },
-            ],
-          };
+          return { batchItemFailures: [failureOf(record)] };
         }
         handled.push(decodedValue(record));
       }

@@ -51,6 +51,11 @@ describe('buildTriggerDefinitions', () => {
     });
   });
 
+  it('uses the stage it is given', () => {
+    const [definition] = buildTriggerDefinitions(service(minimal), 'test');
+    expect(definition?.functionName).toBe('peakcart-test-history-record');
+  });
+
   it('takes the error-handling settings of the event', () => {
     const [definition] = buildTriggerDefinitions(
       service({
@@ -87,6 +92,58 @@ describe('buildTriggerDefinitions', () => {
 
   it('rejects a batch size Lambda would refuse', () => {
     expect(() => buildTriggerDefinitions(service({ ...minimal, batchSize: 20_000 }))).toThrow(/batchSize/);
+  });
+
+  it('caps infinite retries at 10 when failures go to an on-failure topic, as AWS does', () => {
+    const [definition] = buildTriggerDefinitions(service({ ...minimal, onFailureTopic: 'failures' }));
+    expect(definition?.maximumRetryAttempts).toBe(10);
+  });
+
+  it('rejects an on-failure topic that is the source topic', () => {
+    expect(() => buildTriggerDefinitions(service({ ...minimal, onFailureTopic: 'orders' }))).toThrow(
+      'Function "history-record": kafka event on topic "orders" names it as its own onFailureTopic',
+    );
+  });
+
+  it('gives every event of a function a consumer group of its own and rejects a shared one', () => {
+    const twoTopics: ServiceConfig = {
+      ...service(minimal),
+      functions: {
+        'history-record': {
+          handler: 'functions/history/record.handler',
+          events: [{ kafka: minimal }, { kafka: { ...minimal, topic: 'payments' } }],
+        },
+      },
+    };
+    expect(buildTriggerDefinitions(twoTopics).map((definition) => definition.consumerGroupId)).toEqual([
+      'peakcart-dev-history-record-orders',
+      'peakcart-dev-history-record-payments',
+    ]);
+    const shared = structuredClone(twoTopics);
+    for (const event of shared.functions?.['history-record']?.events ?? []) {
+      (event.kafka as Record<string, unknown>).consumerGroupId = 'history';
+    }
+    expect(() => buildTriggerDefinitions(shared)).toThrow(
+      /consumerGroupId "history", which the event of "history-record"/,
+    );
+  });
+
+  it('runs an msk event on the brokers of KAFKA_BROKERS and names its cluster', () => {
+    const msk: ServiceConfig = {
+      ...service(minimal),
+      provider: { stage: 'dev', environment: { KAFKA_BROKERS: '127.0.0.1:9' } },
+      functions: {
+        consumer: {
+          handler: 'functions/x/y.handler',
+          events: [{ msk: { arn: 'arn:aws:kafka:us-east-1:1:cluster/c/u', topic: 'orders' } }],
+        },
+      },
+    };
+    expect(buildTriggerDefinitions(msk)[0]).toMatchObject({
+      eventSource: 'aws:kafka',
+      eventSourceArn: 'arn:aws:kafka:us-east-1:1:cluster/c/u',
+      bootstrapServers: ['127.0.0.1:9'],
+    });
   });
 
   it('rejects AT_TIMESTAMP without a timestamp', () => {
