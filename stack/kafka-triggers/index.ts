@@ -6,6 +6,7 @@ export { buildTriggerDefinitions, type ServiceConfig } from './definitions';
 export { HandlerNotFoundError, HandlerTimeoutError, InvalidTriggerError } from './errors';
 export { lambdaEvent, lambdaRecord, topicPartition } from './event';
 export { type DeliveryReport, EventSourceMapping, type MappingOptions } from './mapping';
+export { OffsetCommitter, type PartitionOffset } from './offset-committer';
 export { failureHeaders } from './on-failure';
 export type {
   KafkaHandler,

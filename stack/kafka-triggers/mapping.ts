@@ -26,6 +26,7 @@ import { type BatchOutcome, batchOutcome } from './batch-response';
 import { BatchingWindow } from './batching-window';
 import { topicPartition } from './event';
 import { invokeHandler } from './invoke';
+import { OffsetCommitter, type PartitionOffset } from './offset-committer';
 import { sendToOnFailureTopic } from './on-failure';
 import type { KafkaHandler, TriggerDefinition } from './types';
 
@@ -52,7 +53,6 @@ export interface MappingOptions {
   onDelivery?: (report: DeliveryReport) => void;
 }
 
-type PartitionOffset = { partition: number; offset: string };
 type Outcome = BatchOutcome | { kind: 'error'; error: string };
 type Attempt = Omit<DeliveryReport, 'functionName' | 'topic' | 'outcome' | 'error'>;
 
@@ -72,6 +72,9 @@ export class EventSourceMapping {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private stopping = false;
+  private readonly committer = new OffsetCommitter(async (offsets) => {
+    await this.consumer?.commitOffsets(offsets.map((entry) => ({ topic: this.definition.topic, ...entry })));
+  });
   /** Wakes delays (backoff, batching window) so that stop() does not wait them out. */
   private readonly wakers = new Set<() => void>();
 
@@ -209,27 +212,38 @@ export class EventSourceMapping {
     });
   }
 
-  private async commit(partition: number, lastDone: KafkaMessage, resolveOffset: (offset: string) => void) {
+  /** Resolves the offset for kafkajs and marks it for commit; deliverBatch waits for the commit. */
+  private commit(partition: number, lastDone: KafkaMessage, resolveOffset: (offset: string) => void): void {
     resolveOffset(lastDone.offset);
     // Kafka stores the offset of the next record to read.
-    const next = (BigInt(lastDone.offset) + 1n).toString();
-    await this.consumer?.commitOffsets([{ topic: this.definition.topic, partition, offset: next }]);
+    this.committer.mark(partition, (BigInt(lastDone.offset) + 1n).toString());
   }
 
-  private async deliverBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
+  /** Delivers a kafkajs batch; returns only once its commits have landed, so none is lost on stop. */
+  private async deliverBatch(payload: EachBatchPayload) {
+    try {
+      await this.deliverRecords(payload);
+    } finally {
+      await this.committer.flush();
+    }
+  }
+
+  private async deliverRecords({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
     const { partition } = batch;
     const running = () => isRunning() && !isStale() && !this.stopping;
     let pending = batch.messages;
     while (pending.length > 0 && running()) {
       const first = pending[0] as KafkaMessage;
-      if (
-        pending.length < this.definition.batchSize &&
-        this.window.remainingMs(partition, first.offset) > 0
-      ) {
-        // Returning without resolving makes kafkajs fetch again from the last resolved offset,
-        // now with whatever arrived meanwhile.
-        await this.delay(Math.min(this.window.remainingMs(partition, first.offset), windowPollMs));
-        await heartbeat();
+      const windowMs = this.window.remainingMs(partition, first.offset);
+      if (pending.length < this.definition.batchSize && windowMs > 0) {
+        // Returning without resolving makes kafkajs fetch again from the last resolved offset. When
+        // the broker already holds more records (the fetch was cut short), that happens at once;
+        // otherwise after a short wait for new records.
+        const last = pending[pending.length - 1] as KafkaMessage;
+        if (BigInt(batch.highWatermark) <= BigInt(last.offset) + 1n) {
+          await this.delay(Math.min(windowMs, windowPollMs));
+          await heartbeat();
+        }
         return;
       }
       this.window.close(partition);
@@ -289,7 +303,7 @@ export class EventSourceMapping {
         durationMs: Date.now() - started,
       };
       if (outcome.kind === 'success') {
-        await this.commit(partition, records[records.length - 1] as KafkaMessage, resolveOffset);
+        this.commit(partition, records[records.length - 1] as KafkaMessage, resolveOffset);
         this.report({ ...tried, outcome: 'success' });
         return true;
       }
@@ -298,7 +312,7 @@ export class EventSourceMapping {
       if (outcome.kind === 'partial') {
         const succeeded = records.filter((record) => Number(record.offset) < outcome.lowestFailedOffset);
         const lastSucceeded = succeeded[succeeded.length - 1];
-        if (lastSucceeded) await this.commit(partition, lastSucceeded, resolveOffset);
+        if (lastSucceeded) this.commit(partition, lastSucceeded, resolveOffset);
         records = records.slice(succeeded.length);
         error = `batch item failures at offsets ${outcome.failedOffsets.join(', ')}`;
       } else {
@@ -339,7 +353,7 @@ export class EventSourceMapping {
     if (this.producer && this.definition.onFailureTopic) {
       await sendToOnFailureTopic(this.producer, this.definition, partition, records, attempts, error);
     }
-    await this.commit(partition, last, resolveOffset);
+    this.commit(partition, last, resolveOffset);
     this.report({
       partition,
       firstOffset: Number(records[0]?.offset),

@@ -1,0 +1,154 @@
+/**
+ * npm run bench: records/s the Kafka trigger emulation delivers to a no-op handler, at batch sizes
+ * 100 and 1,000, beside raw kafkajs consumption of the same topic in the same run.
+ *
+ * Uses the dev stack's broker (brought up if it is not running, and stopped again) or the one in
+ * KAFKA_BROKERS. BENCH_RECORDS sets the record count (default 100,000).
+ */
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { EventSourceMapping, type TriggerDefinition } from '../stack/kafka-triggers';
+import { loadProfile } from '../stack/profiles';
+import { componentNamed, down, up } from '../stack/stack';
+
+const recordCount = Number(process.env.BENCH_RECORDS ?? 100_000);
+const partitions = 3;
+const timeoutMs = 180_000;
+
+interface Result {
+  consumer: string;
+  seconds: number;
+  recordsPerSecond: number;
+  invocations?: number;
+}
+
+async function waitFor(count: () => number, target: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (count() < target) {
+    if (Date.now() > deadline)
+      throw new Error(`only ${count()} of ${target} records within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function fillTopic(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] });
+  await admin.disconnect();
+  const producer = kafka.producer();
+  await producer.connect();
+  const value = JSON.stringify({
+    type: 'SearchPerformed',
+    keyword: 'running shoes',
+    results: 42,
+    pad: 'x'.repeat(40),
+  });
+  for (let sent = 0; sent < recordCount; sent += 2_000) {
+    const size = Math.min(2_000, recordCount - sent);
+    await producer.send({
+      topic,
+      messages: Array.from({ length: size }, (_, index) => ({
+        key: `member-${(sent + index) % 997}`,
+        value,
+      })),
+    });
+  }
+  await producer.disconnect();
+}
+
+async function rawKafkajs(kafka: Kafka, topic: string): Promise<Result> {
+  let received = 0;
+  const consumer = kafka.consumer({ groupId: `bench-raw-${randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const started = performance.now();
+  await consumer.run({
+    partitionsConsumedConcurrently: partitions,
+    eachBatch: async ({ batch }) => {
+      received += batch.messages.length;
+    },
+  });
+  await waitFor(() => received, recordCount);
+  const seconds = (performance.now() - started) / 1000;
+  await consumer.disconnect();
+  return { consumer: 'raw kafkajs (eachBatch, no-op)', seconds, recordsPerSecond: recordCount / seconds };
+}
+
+async function emulator(brokers: string[], topic: string, batchSize: number): Promise<Result> {
+  let received = 0;
+  let invocations = 0;
+  const definition: TriggerDefinition = {
+    functionKey: 'bench-noop',
+    functionName: 'peakcart-bench-noop',
+    handler: 'bench.handler',
+    timeoutSeconds: 30,
+    memorySize: 1024,
+    environment: {},
+    eventSource: 'SelfManagedKafka',
+    bootstrapServers: brokers,
+    topic,
+    consumerGroupId: `bench-esm-${randomUUID()}`,
+    batchSize,
+    maximumBatchingWindowSeconds: 0.5,
+    startingPosition: 'TRIM_HORIZON',
+    maximumRetryAttempts: 2,
+    reportBatchItemFailures: true,
+  };
+  const mapping = new EventSourceMapping(
+    definition,
+    async (event) => {
+      invocations++;
+      for (const records of Object.values(event.records)) received += records.length;
+      return { batchItemFailures: [] };
+    },
+    { partitionsConsumedConcurrently: partitions },
+  );
+  const started = performance.now();
+  await mapping.start();
+  await waitFor(() => received, recordCount);
+  const seconds = (performance.now() - started) / 1000;
+  await mapping.stop();
+  return {
+    consumer: `emulation, batchSize ${batchSize}`,
+    seconds,
+    recordsPerSecond: recordCount / seconds,
+    invocations,
+  };
+}
+
+async function main(): Promise<void> {
+  const profile = loadProfile('dev');
+  let startedComponents: string[] = [];
+  if (!process.env.KAFKA_BROKERS) startedComponents = (await up(profile, () => undefined)).started;
+  const brokers = (process.env.KAFKA_BROKERS ?? `${profile.host}:${profile.kafkaPort}`).split(',');
+  const kafka = new Kafka({ clientId: 'peakcart-bench', brokers, logLevel: logLevel.NOTHING });
+  try {
+    const topic = `bench.kafka-triggers.${randomUUID().slice(0, 8)}`;
+    console.log(
+      `Filling ${topic} (${partitions} partitions) with ${recordCount.toLocaleString('en')} records on ${brokers.join(',')}...`,
+    );
+    await fillTopic(kafka, topic);
+    const raw = await rawKafkajs(kafka, topic);
+    const results = [raw, await emulator(brokers, topic, 100), await emulator(brokers, topic, 1_000)];
+    console.log('');
+    console.log('consumer                             seconds   records/s   invocations   vs raw');
+    for (const result of results) {
+      console.log(
+        `${result.consumer.padEnd(36)} ${result.seconds.toFixed(2).padStart(7)} ${Math.round(result.recordsPerSecond).toLocaleString('en').padStart(11)} ${String(result.invocations ?? '-').padStart(13)}   ${(result.recordsPerSecond / raw.recordsPerSecond).toFixed(2)}x`,
+      );
+    }
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic] });
+    await admin.disconnect();
+  } finally {
+    if (startedComponents.length > 0)
+      await down(profile, () => undefined, startedComponents.map(componentNamed));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
