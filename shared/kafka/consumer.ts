@@ -17,7 +17,7 @@ export interface RecordPosition {
 }
 
 export interface BatchItemFailure {
-  itemIdentifier: { partition: string; offset: number };
+  itemIdentifier: { 'topic-partition': string; offset: number };
 }
 
 export type DomainEventHandler = (event: DomainEvent, position: RecordPosition) => Promise<void>;
@@ -41,7 +41,7 @@ export function domainEventConsumer(handle: DomainEventHandler) {
             error: error instanceof Error ? error : String(error),
           });
           failedPartitions.add(partitionKey);
-          batchItemFailures.push({ itemIdentifier: { partition: partitionKey, offset: record.offset } });
+          batchItemFailures.push({ itemIdentifier: { 'topic-partition': partitionKey, offset: record.offset } });
         }
       }
       return { batchItemFailures };
