@@ -7,9 +7,11 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { healthReport } from '../../functions/platform/routes';
 import { historyEntryFor } from '../../shared/domain/history';
 import { closeDynamo, dynamoClient, tableName } from '../../shared/dynamo/client';
+import { topics } from '../../shared/infra';
 import { closeKafka } from '../../shared/kafka/client';
 import { domainEvent, publishEvents } from '../../shared/kafka/events';
-import { eventually } from '../support/kafka';
+import { failureHeaders } from '../../stack/kafka-triggers';
+import { eventually, testKafka } from '../support/kafka';
 import { type OfflineApi, startOffline } from '../support/offline';
 
 let api: OfflineApi;
@@ -78,4 +80,54 @@ describe('the Kafka-triggered history function', () => {
     });
     expect(stored).toEqual(entry);
   });
+
+  it('sends a record it cannot read to the on-failure topic, and the next event is still filed', async () => {
+    const poison = `not json ${randomUUID()}`;
+    const failed: Array<{ value: string; headers: Record<string, string> }> = [];
+    const watcher = testKafka.consumer({ groupId: `e2e-failures-${randomUUID()}` });
+    await watcher.connect();
+    await watcher.subscribe({ topic: topics.triggerFailures as string, fromBeginning: true });
+    await watcher.run({
+      eachMessage: async ({ message }) => {
+        const headers = Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+        );
+        failed.push({ value: message.value?.toString() ?? '', headers });
+      },
+    });
+    try {
+      const memberId = `m-${randomUUID()}`;
+      const producer = testKafka.producer();
+      await producer.connect();
+      await producer.send({
+        topic: topics.memberEvents as string,
+        messages: [{ key: memberId, value: poison }],
+      });
+      await producer.disconnect();
+      const event = domainEvent({
+        type: 'MemberProfileUpdated',
+        source: 'login',
+        key: memberId,
+        data: { memberId },
+      });
+      await publishEvents('memberEvents', [event]);
+
+      const dead = await eventually(
+        'the unreadable record on the on-failure topic',
+        () => failed.find((record) => record.value === poison),
+        40_000,
+      );
+      expect(dead.headers[failureHeaders.sourceTopic]).toBe(topics.memberEvents);
+      expect(dead.headers[failureHeaders.functionName]).toBe('peakcart-test-history-record');
+      const entry = historyEntryFor(event, 'member');
+      await eventually('the next event in history', async () => {
+        const { Item } = await dynamoClient().send(
+          new GetCommand({ TableName: tableName('history'), Key: { pk: entry?.pk, sk: entry?.sk } }),
+        );
+        return Item;
+      });
+    } finally {
+      await watcher.disconnect();
+    }
+  }, 90_000);
 });
