@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[ -d node_modules ] || npm ci --no-audit --no-fund
+bash scripts/ensure-dependencies.sh
 export SLS_TELEMETRY_DISABLED=1
 # Packaging resolves no AWS resource; the SDK only needs credentials to exist.
 export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-packaging-only}"

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[ -d node_modules ] || npm ci --no-audit --no-fund
+bash scripts/ensure-dependencies.sh
 exec npx tsx scripts/start.ts "$@"

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[ -d node_modules ] || npm ci --no-audit --no-fund
+bash scripts/ensure-dependencies.sh
 
 export SLS_TELEMETRY_DISABLED=1
 trap 'npx tsx stack/cli.ts down --profile test' EXIT
