@@ -41,7 +41,9 @@ export function domainEventConsumer(handle: DomainEventHandler) {
             error: error instanceof Error ? error : String(error),
           });
           failedPartitions.add(partitionKey);
-          batchItemFailures.push({ itemIdentifier: { 'topic-partition': partitionKey, offset: record.offset } });
+          batchItemFailures.push({
+            itemIdentifier: { 'topic-partition': partitionKey, offset: record.offset },
+          });
         }
       }
       return { batchItemFailures };
