@@ -118,7 +118,11 @@ export const kafka: Component = {
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
-      return cluster.brokers.length > 0 && cluster.controller !== null;
+      if (cluster.brokers.length === 0 || cluster.controller === null) return false;
+      // Consumers can join groups only once the group coordinator has loaded its offsets topic;
+      // asking for a group fails until then (and makes the broker create that topic).
+      await admin.describeGroups(['peakcart-stack-readiness']);
+      return true;
     } catch {
       return false;
     } finally {
