@@ -1,25 +1,32 @@
 /**
- * npm run stack -- <up|down|status|logs> [--profile dev|test] [component] [-f]
+ * npm run stack -- <up|down|status|logs> [--profile dev|test] [component] [-f] [--clean]
  * Manages the local stack of real servers on 127.0.0.1 (see docs/local-stack.md).
  */
-import { logFile, printLog } from './components/processes';
+import { logFile, printLogs } from './components/processes';
 import { isProfileName, loadProfile, type ProfileName } from './profiles';
 import { componentNamed, components, down, status, up } from './stack';
 
-const usage =
-  'usage: npm run stack -- <up|down|status|logs> [--profile dev|test] [redis|kafka|dynamodb] [-f]';
+const usage = [
+  'usage: npm run stack -- <command> [--profile dev|test] [redis|kafka|dynamodb]',
+  '  up                 start what is not running, wait until healthy, create tables and topics',
+  '  down [--clean]     stop (--clean also deletes the data the dev stack keeps)',
+  '  status             running/stopped, pid, endpoint and health of each server',
+  '  logs [-f]          the last lines of the logs (-f: keep following)',
+].join('\n');
 
 interface Arguments {
   command: string;
   profile: ProfileName;
   component?: string;
   follow: boolean;
+  clean: boolean;
 }
 
 function parseArguments(argv: string[]): Arguments {
   const rest = [...argv];
   let profile: ProfileName = 'dev';
   let follow = false;
+  let clean = false;
   const positional: string[] = [];
   while (rest.length > 0) {
     const argument = rest.shift() as string;
@@ -29,25 +36,35 @@ function parseArguments(argv: string[]): Arguments {
       profile = value;
     } else if (argument === '-f' || argument === '--follow') {
       follow = true;
+    } else if (argument === '--clean') {
+      clean = true;
+    } else if (argument === '-h' || argument === '--help') {
+      positional.unshift('help');
+    } else if (argument.startsWith('-')) {
+      throw new Error(`Unknown option "${argument}"\n${usage}`);
     } else {
       positional.push(argument);
     }
   }
   const [command, component] = positional;
   if (!command) throw new Error(usage);
-  return { command, profile, component, follow };
+  return { command, profile, component, follow, clean };
 }
 
 async function main(): Promise<void> {
   const args = parseArguments(process.argv.slice(2));
+  if (args.command === 'help') {
+    console.log(usage);
+    return;
+  }
   const profile = loadProfile(args.profile);
   const selected = args.component ? [componentNamed(args.component)] : components;
   switch (args.command) {
     case 'up':
-      await up(profile);
+      await up(profile, console.log, selected);
       return;
     case 'down':
-      await down(profile, console.log, selected);
+      await down(profile, console.log, selected, { clean: args.clean });
       return;
     case 'status': {
       const states = await status(profile);
@@ -60,10 +77,10 @@ async function main(): Promise<void> {
       return;
     }
     case 'logs':
-      for (const component of selected) {
-        if (selected.length > 1) console.log(`==> ${component.name} <==`);
-        printLog(logFile(profile, component.name), args.follow);
-      }
+      printLogs(
+        selected.map((component) => logFile(profile, component.name)),
+        args.follow,
+      );
       return;
     default:
       throw new Error(`Unknown command "${args.command}"\n${usage}`);

@@ -49,7 +49,7 @@ async function waitHealthy(component: Component, profile: StackProfile, pid: num
   const deadline = Date.now() + component.startTimeoutSeconds * 1_000;
   while (Date.now() < deadline) {
     if (await component.isHealthy(profile)) return;
-    if (runningPid(profile, component.name) !== pid) {
+    if (runningPid(profile, component) !== pid) {
       throw new StartFailedError(
         component.name,
         'the process exited',
@@ -67,20 +67,20 @@ async function waitHealthy(component: Component, profile: StackProfile, pid: num
 
 /** Starts one component unless it already runs; returns whether this call started it. */
 async function startComponent(component: Component, profile: StackProfile, log: Log): Promise<boolean> {
-  const pid = runningPid(profile, component.name);
+  const pid = runningPid(profile, component);
   if (pid !== undefined) {
     await waitHealthy(component, profile, pid);
     log(`${component.name}: already running (pid ${pid})`);
     return false;
   }
   const launch = await component.prepare(profile, log);
-  rmSync(logFile(profile, component.name), { force: true });
   const started = Date.now();
   const newPid = startDetached(profile, component.name, launch);
   try {
     await waitHealthy(component, profile, newPid);
   } catch (error) {
     await stopGroup(newPid, 2_000);
+    rmSync(pidFile(profile, component.name), { force: true });
     throw error;
   }
   log(
@@ -90,9 +90,9 @@ async function startComponent(component: Component, profile: StackProfile, log: 
 }
 
 /** Fails before anything starts when a port of a component that is not running is taken. */
-async function assertPortsFree(profile: StackProfile): Promise<void> {
-  for (const component of components) {
-    if (runningPid(profile, component.name) !== undefined) continue;
+async function assertPortsFree(profile: StackProfile, selected: readonly Component[]): Promise<void> {
+  for (const component of selected) {
+    if (runningPid(profile, component) !== undefined) continue;
     const variables = component.portVariables(profile);
     for (const [index, port] of component.ports(profile).entries()) {
       if (await isPortTaken(port)) throw new PortInUseError(component.name, port, variables[index] ?? '');
@@ -101,42 +101,43 @@ async function assertPortsFree(profile: StackProfile): Promise<void> {
 }
 
 /**
- * Brings every component up (concurrently), then creates missing tables and topics. Harmless when
- * the stack already runs. Rejects with a clear error when a port is taken or a server fails.
+ * Brings the components (all by default) up concurrently, then creates the missing tables and
+ * topics on them. Harmless when they already run. Rejects with a clear error when a port is taken
+ * or a server fails to start, leaving nothing this call started behind.
  */
-export async function up(profile: StackProfile, log: Log = console.log): Promise<UpResult> {
+export async function up(
+  profile: StackProfile,
+  log: Log = console.log,
+  only: readonly Component[] = components,
+): Promise<UpResult> {
   const started = Date.now();
-  await assertPortsFree(profile);
-  const results = await Promise.allSettled(
-    components.map((component) => startComponent(component, profile, log)),
-  );
+  await assertPortsFree(profile, only);
+  const results = await Promise.allSettled(only.map((component) => startComponent(component, profile, log)));
+  const startedNow = only.filter((_, index) => {
+    const result = results[index];
+    return result?.status === 'fulfilled' && result.value;
+  });
   const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) {
-    // Leave nothing half-started behind this call.
-    await Promise.all(
-      components.map(async (component, index) => {
-        const result = results[index];
-        const pid = runningPid(profile, component.name);
-        if (result?.status === 'fulfilled' && result.value && pid !== undefined) await stopGroup(pid);
-      }),
-    );
+    await down(profile, () => undefined, startedNow);
     throw failure.reason;
   }
-  const tables = await createTables(profile);
-  const topics = await createTopics(profile);
-  if (tables.length > 0) log(`dynamodb: created ${tables.length} tables`);
-  if (topics.length > 0) log(`kafka: created ${topics.length} topics`);
+  if (only.includes(dynamodb)) {
+    const tables = await createTables(profile);
+    if (tables.length > 0) log(`dynamodb: created ${tables.length} tables`);
+  }
+  if (only.includes(kafka)) {
+    const topics = await createTopics(profile);
+    if (topics.length > 0) log(`kafka: created ${topics.length} topics`);
+  }
   const seconds = (Date.now() - started) / 1000;
   log(`stack "${profile.name}" is up in ${seconds.toFixed(1)} s`);
-  return {
-    started: components
-      .filter((_, index) => {
-        const result = results[index];
-        return result?.status === 'fulfilled' && result.value;
-      })
-      .map((component) => component.name),
-    seconds,
-  };
+  return { started: startedNow.map((component) => component.name), seconds };
+}
+
+export interface DownOptions {
+  /** Also delete the data the components keep across restarts (the dev stack's records and items). */
+  clean?: boolean;
 }
 
 /** Stops the given components (all by default) by process group; harmless when already down. */
@@ -144,17 +145,24 @@ export async function down(
   profile: StackProfile,
   log: Log = console.log,
   only: readonly Component[] = components,
+  options: DownOptions = {},
 ): Promise<void> {
   await Promise.all(
     only.map(async (component) => {
-      const pid = runningPid(profile, component.name);
+      const pid = runningPid(profile, component);
       if (pid === undefined) {
         log(`${component.name}: not running`);
-        return;
+      } else {
+        const started = Date.now();
+        await stopGroup(pid);
+        rmSync(pidFile(profile, component.name), { force: true });
+        log(`${component.name}: stopped (pid ${pid}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       }
-      await stopGroup(pid);
-      rmSync(pidFile(profile, component.name), { force: true });
-      log(`${component.name}: stopped (pid ${pid})`);
+      const data = component.dataDir(profile);
+      if (options.clean && data !== undefined) {
+        rmSync(data, { recursive: true, force: true });
+        log(`${component.name}: deleted its data in ${data}`);
+      }
     }),
   );
 }
@@ -163,7 +171,7 @@ export async function down(
 export async function status(profile: StackProfile): Promise<ComponentStatus[]> {
   return Promise.all(
     components.map(async (component) => {
-      const pid = runningPid(profile, component.name);
+      const pid = runningPid(profile, component);
       const healthy = await component.isHealthy(profile);
       return {
         name: component.name,

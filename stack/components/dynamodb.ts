@@ -1,12 +1,24 @@
 /**
- * DynamoDB Local from Maven Central (stack/maven/dynamodb/pom.xml), in memory. Its sqlite4java
- * native library is copied beside the jars, so that folder is the java.library.path.
- * DynamoDB Local has no option to choose the interface it binds; it listens on all of them.
+ * DynamoDB Local from Maven Central (stack/maven/dynamodb/pom.xml). Its sqlite4java native library
+ * is copied beside the jars, so that folder is the java.library.path. The dev stack keeps its items
+ * in a data folder, the test stack runs in memory. `-sharedDb` gives every client the same tables,
+ * whatever credentials and region it signs with.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import type { StackProfile } from '../profiles';
-import { javaExecutable, mavenDependencies } from './maven';
+import { cacheDir, type StackProfile } from '../profiles';
+import { keepsData } from './data-retention';
+import { javaExecutable, mavenDependencies, pomOf } from './maven';
+import { onPath, runCommand } from './processes';
 import type { Component } from './types';
+
+const mainClass = 'software.amazon.dynamodb.services.local.main.ServerRunner';
+const loopbackClass = 'LoopbackServerRunner';
+const loopbackSource = path.join(path.dirname(pomOf('dynamodb')), `${loopbackClass}.java`);
+
+const dataDir = (profile: StackProfile) => path.join(profile.stateDir, 'dynamodb');
 
 /** A client for the profile's DynamoDB Local; the credentials are placeholders it requires. */
 export function localDynamoClient(profile: StackProfile): DynamoDBClient {
@@ -18,23 +30,68 @@ export function localDynamoClient(profile: StackProfile): DynamoDBClient {
   });
 }
 
+function javacExecutable(): string | undefined {
+  const fromHome = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'javac') : undefined;
+  if (fromHome && existsSync(fromHome)) return fromHome;
+  return onPath('javac') ? 'javac' : undefined;
+}
+
+/**
+ * Compiles the loopback runner against the jars once (cached by source and jar folder); resolves
+ * to its class folder, or undefined when only a Java runtime without a compiler is installed.
+ */
+async function loopbackRunner(libs: string, log: (line: string) => void): Promise<string | undefined> {
+  const javac = javacExecutable();
+  if (!javac) {
+    log('dynamodb: no javac found, so DynamoDB Local listens on all interfaces, not only 127.0.0.1');
+    return undefined;
+  }
+  const digest = createHash('sha256')
+    .update(readFileSync(loopbackSource))
+    .update(libs)
+    .digest('hex')
+    .slice(0, 12);
+  const classes = path.join(cacheDir, `dynamodb-loopback-${digest}`);
+  if (existsSync(path.join(classes, `${loopbackClass}.class`))) return classes;
+  const staging = `${classes}.partial`;
+  rmSync(staging, { recursive: true, force: true });
+  await runCommand(
+    'dynamodb: could not compile its loopback runner',
+    javac,
+    ['-cp', `${libs}/*`, '-d', staging, loopbackSource],
+    60_000,
+  );
+  rmSync(classes, { recursive: true, force: true });
+  renameSync(staging, classes);
+  return classes;
+}
+
 export const dynamodb: Component = {
   name: 'dynamodb',
+  processMarker: 'ServerRunner',
   startTimeoutSeconds: 60,
   ports: (profile) => [profile.dynamodbPort],
   portVariables: (profile) => [`PEAKCART_${profile.name.toUpperCase()}_DYNAMODB_PORT`],
+  dataDir: (profile) => (keepsData(profile) ? dataDir(profile) : undefined),
   async prepare(profile: StackProfile, log) {
     const java = javaExecutable();
-    const libs = mavenDependencies('dynamodb', log);
+    const libs = await mavenDependencies('dynamodb', log);
+    const loopback = await loopbackRunner(libs, log);
+    let storage = ['-inMemory'];
+    if (keepsData(profile)) {
+      mkdirSync(dataDir(profile), { recursive: true });
+      storage = ['-dbPath', dataDir(profile)];
+    }
     return {
       command: java,
       args: [
         '-Xmx512m',
         `-Djava.library.path=${libs}`,
         '-cp',
-        `${libs}/*`,
-        'software.amazon.dynamodb.services.local.main.ServerRunner',
-        '-inMemory',
+        loopback ? `${loopback}${path.delimiter}${libs}/*` : `${libs}/*`,
+        loopback ? loopbackClass : mainClass,
+        ...storage,
+        '-sharedDb',
         '-disableTelemetry',
         '-port',
         String(profile.dynamodbPort),

@@ -1,3 +1,6 @@
+/**
+ * Redis from PATH (installed with apt-get when missing and allowed), on loopback, persisting nothing.
+ */
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import type { StackProfile } from '../profiles';
@@ -9,12 +12,19 @@ function installRedis(log: (line: string) => void): void {
   if (!isRoot || !onPath('apt-get')) {
     throw new MissingToolError('redis-server', 'Install Redis (Debian: apt-get install -y redis-server).');
   }
-  log('redis: redis-server not found, installing it with apt-get');
-  const install = () => spawnSync('apt-get', ['install', '-y', '-q', 'redis-server'], { stdio: 'inherit' });
-  if (install().status === 0) return;
+  // Runs in the foreground on purpose: the user sees apt-get's own output before anything starts.
+  const apt = (args: string[]) => {
+    log(`redis: redis-server not found, running: apt-get ${args.join(' ')}`);
+    return spawnSync('apt-get', args, {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    }).status;
+  };
+  const install = ['install', '-y', '-q', 'redis-server'];
+  if (apt(install) === 0) return;
   // A fresh machine may have no package lists yet.
-  spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
-  if (install().status !== 0) throw new Error('apt-get could not install redis-server');
+  apt(['update', '-q']);
+  if (apt(install) !== 0) throw new Error('apt-get could not install redis-server');
 }
 
 /** PING over a raw socket: healthy only when the server answers +PONG. */
@@ -34,7 +44,10 @@ function ping(port: number, timeoutMs = 1_000): Promise<boolean> {
 
 export const redis: Component = {
   name: 'redis',
+  processMarker: 'redis-server',
   startTimeoutSeconds: 15,
+  // A cache: it persists nothing, so nothing survives a restart.
+  dataDir: () => undefined,
   ports: (profile: StackProfile) => [profile.redisPort],
   portVariables: (profile: StackProfile) => [`PEAKCART_${profile.name.toUpperCase()}_REDIS_PORT`],
   async prepare(profile, log) {
@@ -46,7 +59,7 @@ export const redis: Component = {
         '127.0.0.1',
         '--port',
         String(profile.redisPort),
-        // A cache: nothing to persist, and the process must not write dump files into the checkout.
+        // Nothing to persist, and the process must not write dump files into the state folder.
         '--save',
         '',
         '--appendonly',

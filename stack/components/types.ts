@@ -1,4 +1,5 @@
 import type { StackProfile } from '../profiles';
+import type { TrackedProcess } from './processes';
 
 export type ComponentName = 'redis' | 'kafka' | 'dynamodb';
 
@@ -10,7 +11,7 @@ export interface LaunchCommand {
 }
 
 /** One server of the local stack: where it listens, how to install, start and probe it. */
-export interface Component {
+export interface Component extends TrackedProcess {
   name: ComponentName;
   /** Ports the server binds; the first is the one clients use. */
   ports(profile: StackProfile): number[];
@@ -22,6 +23,8 @@ export interface Component {
   isHealthy(profile: StackProfile): Promise<boolean>;
   /** Seconds a cold start may take before `up` gives up. */
   startTimeoutSeconds: number;
+  /** The folder of data the server keeps across restarts (removed by `down --clean`), if any. */
+  dataDir(profile: StackProfile): string | undefined;
 }
 
 /** A port the stack needs is held by a process the stack did not start. */
