@@ -3,9 +3,11 @@
  *
  *   export const handler = httpHandler(getOfferRoute, async ({ params }) => findOffer(params.offerId));
  *
- * The stack adds, in order: Lambda context on every log line, CORS, the JSON error shape, JSON
- * serialization with the request id, header normalization, the body size limit, JSON parsing and
- * validation of params, query and body against the route's schemas.
+ * The stack adds, in order: Lambda context and the request id on every log line, CORS, the JSON
+ * error shape, JSON serialization with the request id, header normalization, the body size limit
+ * (checked before parsing), JSON parsing and validation of params, query and body against the
+ * route's schemas. Middy runs `after`/`onError` in reverse, so the error shape and CORS apply to
+ * every answer, including a rejection by a later middleware.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -17,6 +19,7 @@ import { logger } from '../logger';
 import { bodyLimit } from './middleware/body-limit';
 import { errorResponse } from './middleware/error-response';
 import { jsonResponse } from './middleware/json-response';
+import { requestId } from './middleware/request-id';
 import type { HttpEvent } from './middleware/types';
 import { validateInput } from './middleware/validate-input';
 import type { HttpResponse } from './response';
@@ -48,6 +51,7 @@ export function httpHandler<
 >(route: Route<Params, Query, Body, Res>, logic: RouteLogic<Params, Query, Body, Res>) {
   return middy<HttpEvent, APIGatewayProxyResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(requestId(logger))
     .use(httpCors({ origins: ['*'], exposeHeaders: 'x-request-id, retry-after' }))
     .use(errorResponse(logger))
     .use(jsonResponse(route.successStatus ?? 200))
@@ -55,8 +59,9 @@ export function httpHandler<
     .use(bodyLimit(route.maxBodyBytes ?? defaultMaxBodyBytes))
     .use(validateInput(route))
     .handler(async (event, context) => {
+      // validate-input parsed these with the route's own schemas, so they have the schemas' types.
       const input = event.validated as RouteInput<z.output<Params>, z.output<Query>, z.output<Body>>;
-      // The json-response middleware serializes whatever the logic returns.
+      // The json-response middleware turns whatever the logic returns into the gateway's shape.
       return (await logic(input, event, context)) as unknown as APIGatewayProxyResult;
     });
 }

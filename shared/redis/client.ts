@@ -14,6 +14,9 @@ export function redisClient(): Redis {
     connectTimeout: 1_000,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
+    // No INFO round trip before the first command of a cold container; a Redis still loading its
+    // data answers LOADING, which callers treat like any cache failure.
+    enableReadyCheck: false,
   });
   return client;
 }
@@ -32,9 +35,12 @@ export async function pingRedis(): Promise<void> {
   if (reply !== 'PONG') throw new Error(`unexpected PING reply ${reply}`);
 }
 
-/** Closes the client (tests and scripts; a Lambda container keeps it). */
+/** Closes the client (tests and scripts; a Lambda container keeps it), without waiting on a server that does not answer. */
 export async function closeRedis(): Promise<void> {
   const current = client;
   client = undefined;
-  if (current && current.status !== 'end') await current.quit().catch(() => current.disconnect());
+  if (!current || current.status === 'end') return;
+  // QUIT waits for the server's reply, which a connection that never became ready may not send.
+  if (current.status === 'ready') await current.quit().catch(() => current.disconnect());
+  else current.disconnect();
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { isApiError } from '../errors';
-import { type HttpMiddleware, requestIdOf } from './types';
+import { requestIdOf } from './request-id';
+import type { HttpMiddleware } from './types';
 
 /**
  * Turns any error into the one error shape `{"error": {code, message, details?, requestId}}`. An

@@ -1,5 +1,6 @@
 import { HttpResponse } from '../response';
-import { type HttpMiddleware, requestIdOf } from './types';
+import { requestIdOf } from './request-id';
+import type { HttpMiddleware } from './types';
 
 /** Serializes what the handler returned as JSON, with the route's success status and the request id. */
 export function jsonResponse(successStatus: number): HttpMiddleware {

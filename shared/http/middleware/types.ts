@@ -12,8 +12,3 @@ export interface ValidatedInput {
 export type HttpEvent = APIGatewayProxyEvent & { validated?: ValidatedInput };
 
 export type HttpMiddleware = MiddlewareObj<HttpEvent, APIGatewayProxyResult, Error, Context>;
-
-/** The request id API Gateway (or serverless-offline) assigned, else the Lambda's. */
-export function requestIdOf(event: HttpEvent, context: Context): string {
-  return event.requestContext?.requestId ?? context.awsRequestId;
-}

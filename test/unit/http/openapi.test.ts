@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { z } from 'zod';
 import { allRoutes } from '../../../functions/routes';
 import { openApiDocument } from '../../../shared/http';
 
@@ -29,6 +30,16 @@ describe('the OpenAPI document', () => {
     expect(httpEvents.length).toBeGreaterThan(0);
     for (const { method, path: route } of httpEvents) {
       expect(document.paths?.[route]?.[method.toLowerCase() as 'get']).toBeDefined();
+    }
+  });
+
+  it('rejects unknown fields in every route input (strict objects)', () => {
+    for (const route of allRoutes) {
+      for (const schema of [route.params, route.query, route.body]) {
+        if (schema === undefined) continue;
+        const strict = schema instanceof z.ZodObject && schema.def.catchall?._zod.def.type === 'never';
+        expect({ route: route.operationId, strict }).toEqual({ route: route.operationId, strict: true });
+      }
     }
   });
 
