@@ -59,6 +59,43 @@ module.exports.tables = async ({ resolveVariable }) => {
   );
 };
 
+/**
+ * API Gateway's own error answers (no such route, throttled, body too large, a function that
+ * failed or timed out) in the error shape of shared/http, `{"error": {code, message, requestId}}`,
+ * so a client parses one shape whoever answered. `$context.error.messageString` is already quoted.
+ */
+const gatewayErrors = [
+  ['MISSING_AUTHENTICATION_TOKEN', '404', 'not_found', '"No such route"'],
+  ['THROTTLED', '429', 'too_many_requests', '"Too many requests; retry later"'],
+  ['REQUEST_TOO_LARGE', '413', 'payload_too_large', '"The request body is too large"'],
+  ['UNSUPPORTED_MEDIA_TYPE', '415', 'unsupported_media_type', '$context.error.messageString'],
+  ['DEFAULT_4XX', undefined, 'bad_request', '$context.error.messageString'],
+  ['DEFAULT_5XX', undefined, 'internal_error', '"The request could not be completed"'],
+];
+
+/** CloudFormation resources: one AWS::ApiGateway::GatewayResponse per entry of gatewayErrors. */
+module.exports.gatewayResponses = () =>
+  Object.fromEntries(
+    gatewayErrors.map(([responseType, statusCode, code, message]) => [
+      `GatewayResponse${pascal(responseType.toLowerCase())}`,
+      {
+        Type: 'AWS::ApiGateway::GatewayResponse',
+        Properties: {
+          RestApiId: { Ref: 'ApiGatewayRestApi' },
+          ResponseType: responseType,
+          ...(statusCode && { StatusCode: statusCode }),
+          ResponseParameters: {
+            'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
+            'gatewayresponse.header.x-request-id': 'context.requestId',
+          },
+          ResponseTemplates: {
+            'application/json': `{"error":{"code":"${code}","message":${message},"requestId":"$context.requestId"}}`,
+          },
+        },
+      },
+    ]),
+  );
+
 /** Topic names by key, e.g. `${self:custom.topics.orderEvents}`. */
 module.exports.topics = () => Object.fromEntries(resources.topics.map((topic) => [topic.key, topic.name]));
 

@@ -83,6 +83,23 @@ describe('serverless package', () => {
     }
   });
 
+  it("answers API Gateway's own errors (no such route, throttling, failures) in the one error shape", () => {
+    const responses = ofType('AWS::ApiGateway::GatewayResponse').map((resource) => resource.Properties);
+    const byType = new Map(responses.map((response) => [response.ResponseType, response]));
+    expect(byType.get('MISSING_AUTHENTICATION_TOKEN')?.StatusCode).toBe('404');
+    expect([...byType.keys()]).toEqual(expect.arrayContaining(['THROTTLED', 'DEFAULT_4XX', 'DEFAULT_5XX']));
+    for (const response of responses) {
+      const template = (response.ResponseTemplates as Record<string, string>)['application/json'] ?? '';
+      // What API Gateway renders: its variables filled in, the message already a JSON string.
+      const rendered = template
+        .replaceAll('$context.requestId', 'req-1')
+        .replaceAll('$context.error.messageString', '"Forbidden"');
+      expect(JSON.parse(rendered)).toEqual({
+        error: { code: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String), requestId: 'req-1' },
+      });
+    }
+  });
+
   it('declares every table of the one definition', () => {
     const tables = ofType('AWS::DynamoDB::Table').map((table) => table.Properties.TableName);
     expect(tables.sort()).toEqual(
@@ -108,4 +125,64 @@ describe('a malformed Kafka event', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 90_000);
+});
+
+describe('packaging for AWS (a stage without a local stack)', () => {
+  const deployment = {
+    PEAKCART_KAFKA_BOOTSTRAP_SERVERS: 'b-1.kafka.internal:9096,b-2.kafka.internal:9096',
+    PEAKCART_KAFKA_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:peakcart-kafka',
+  };
+
+  it('takes brokers and secret from the deployment, the Redis URL from SSM, and prod sizing', async () => {
+    const dir = serviceCopy();
+    try {
+      const result = await runServerless(
+        ['package', '--stage', 'prod', '--package', path.join(dir, 'out')],
+        dir,
+        120_000,
+        deployment,
+      );
+      expect(result.code).toBe(0);
+      const template = JSON.parse(
+        readFileSync(path.join(dir, 'out', 'cloudformation-template-update-stack.json'), 'utf8'),
+      ) as { Resources: Record<string, CfnResource> };
+      const all = Object.values(template.Resources);
+      const health = all.find(
+        (resource) => resource.Properties.FunctionName === 'peakcart-prod-platform-health',
+      );
+      expect(health?.Properties.Environment).toEqual({
+        Variables: expect.objectContaining({
+          STAGE: 'prod',
+          TABLE_PREFIX: 'peakcart-prod',
+          REDIS_URL: '{{resolve:ssm:/peakcart/prod/redis-url}}',
+          KAFKA_BROKERS: deployment.PEAKCART_KAFKA_BOOTSTRAP_SERVERS,
+        }),
+      });
+      const mapping = all.find((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping');
+      expect(mapping?.Properties).toEqual(
+        expect.objectContaining({
+          SelfManagedEventSource: {
+            Endpoints: { KafkaBootstrapServers: deployment.PEAKCART_KAFKA_BOOTSTRAP_SERVERS.split(',') },
+          },
+          SourceAccessConfigurations: [
+            { Type: 'SASL_SCRAM_512_AUTH', URI: deployment.PEAKCART_KAFKA_SECRET_ARN },
+          ],
+          ProvisionedPollerConfig: { MinimumPollers: 2, MaximumPollers: 20 },
+        }),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('refuses to package without the Kafka brokers, naming the missing setting', async () => {
+    const result = await runServerless(
+      ['package', '--stage', 'prod', '--package', path.join(tmpdir(), 'unused')],
+      repoRoot,
+      60_000,
+      { ...deployment, PEAKCART_KAFKA_BOOTSTRAP_SERVERS: '' },
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('PEAKCART_KAFKA_BOOTSTRAP_SERVERS');
+  }, 60_000);
 });

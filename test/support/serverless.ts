@@ -9,8 +9,16 @@ export interface CliResult {
   output: string;
 }
 
-/** The CLI's exit code and output; the functions' environment keys are unset so the stage's own values apply. */
-export function runServerless(args: string[], cwd = repoRoot, timeoutMs = 120_000): Promise<CliResult> {
+/**
+ * The CLI's exit code and output. The functions' environment keys are unset so the stage's own
+ * values apply; `extraEnv` adds deployment settings such as those a non-local stage needs.
+ */
+export function runServerless(
+  args: string[],
+  cwd = repoRoot,
+  timeoutMs = 120_000,
+  extraEnv: Record<string, string> = {},
+): Promise<CliResult> {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !(environmentKeys as string[]).includes(key)),
   );
@@ -22,6 +30,7 @@ export function runServerless(args: string[], cwd = repoRoot, timeoutMs = 120_00
         SLS_TELEMETRY_DISABLED: '1',
         AWS_ACCESS_KEY_ID: 'packaging-only',
         AWS_SECRET_ACCESS_KEY: 'packaging-only',
+        ...extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
