@@ -88,9 +88,28 @@ describe('httpHandler', () => {
   });
 
   it('rejects a body over the limit with 413 before parsing it', async () => {
-    const response = await invoke({ body: `{"title": "${'x'.repeat(2_000)}"}` });
+    // Unterminated JSON: parsing it first would answer 400 malformed_json.
+    const response = await invoke({ body: `{"title": "${'x'.repeat(2_000)}` });
     expect(response.statusCode).toBe(413);
     expect(response.json.error.code).toBe('payload_too_large');
+  });
+
+  it('counts the limit in bytes, not characters', async () => {
+    // 400 three-byte characters: within 1,024 characters, over 1,024 bytes.
+    const response = await invoke({ body: JSON.stringify({ price: 1, title: '가'.repeat(400) }) });
+    expect(response.statusCode).toBe(413);
+  });
+
+  it('reads a base64-encoded body, as API Gateway passes binary media types', async () => {
+    const body = Buffer.from(JSON.stringify({ price: 5, title: 'socks' })).toString('base64');
+    const response = await invoke({ body, isBase64Encoded: true });
+    expect(response.statusCode).toBe(201);
+    expect(response.json).toEqual({ groupId: 'g1', price: 5 });
+  });
+
+  it('accepts JSON media types with parameters, whatever the header case', async () => {
+    const response = await invoke({ headers: { 'CONTENT-TYPE': 'application/json; charset=utf-8' } });
+    expect(response.statusCode).toBe(201);
   });
 
   it('reports every schema problem at once: wrong types, unknown fields, bad query', async () => {
