@@ -2,9 +2,8 @@
  * npm start: the dev stack, the API on http://localhost:3000 and the Kafka triggers, in the
  * foreground until Ctrl-C. Stops what it started; a stack that was already running stays up.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { functionEnvironment, loadProfile, repoRoot } from '../stack/profiles';
+import { spawnOffline } from '../stack/offline';
+import { loadProfile } from '../stack/profiles';
 import { componentNamed, down, up } from '../stack/stack';
 
 async function main(): Promise<void> {
@@ -12,23 +11,7 @@ async function main(): Promise<void> {
   const { started } = await up(profile);
   const stopStarted = () => down(profile, console.log, started.map(componentNamed));
 
-  const serverless = path.join(repoRoot, 'node_modules', '.bin', 'serverless');
-  const args = [
-    'offline',
-    'start',
-    '--stage',
-    profile.stage,
-    '--httpPort',
-    String(profile.apiPort),
-    '--lambdaPort',
-    String(profile.lambdaPort),
-  ];
-  const offline = spawn(serverless, args, {
-    cwd: repoRoot,
-    detached: true,
-    stdio: 'inherit',
-    env: { ...process.env, ...functionEnvironment(profile), SLS_TELEMETRY_DISABLED: '1' },
-  });
+  const offline = spawnOffline(profile, 'inherit');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

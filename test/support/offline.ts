@@ -2,9 +2,9 @@
  * serverless-offline for end-to-end tests: the real API (and the Kafka triggers the project's
  * plugin starts with it) on the test profile's ports, as its own process group.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { functionEnvironment, loadProfile, repoRoot } from '../../stack/profiles';
+import type { ChildProcess } from 'node:child_process';
+import { spawnOffline } from '../../stack/offline';
+import { loadProfile } from '../../stack/profiles';
 
 export interface OfflineApi {
   baseUrl: string;
@@ -25,23 +25,7 @@ function exited(child: ChildProcess): Promise<void> {
 /** Starts `serverless offline start --stage test` and resolves once it serves HTTP. */
 export async function startOffline(timeoutMs = 90_000): Promise<OfflineApi> {
   const profile = loadProfile('test');
-  const serverless = path.join(repoRoot, 'node_modules', '.bin', 'serverless');
-  const args = [
-    'offline',
-    'start',
-    '--stage',
-    profile.stage,
-    '--httpPort',
-    String(profile.apiPort),
-    '--lambdaPort',
-    String(profile.lambdaPort),
-  ];
-  const child = spawn(serverless, args, {
-    cwd: repoRoot,
-    detached: true,
-    env: { ...process.env, ...functionEnvironment(profile), SLS_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnOffline(profile, ['ignore', 'pipe', 'pipe']);
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
