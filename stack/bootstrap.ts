@@ -2,25 +2,12 @@
  * Creates every table and topic of shared/infra/resources.json on the local stack, idempotently:
  * what exists is left as it is.
  */
-import {
-  type AttributeDefinition,
-  CreateTableCommand,
-  type GlobalSecondaryIndex,
-  ListTablesCommand,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { Kafka, logLevel } from 'kafkajs';
-import {
-  keyAttributes,
-  physicalTableName,
-  tableDefinitions,
-  tablePrefixFor,
-  topicDefinitions,
-} from '../shared/infra';
+import { topicDefinitions } from '../shared/infra';
+import { tableResources } from '../shared/infra/serverless';
 import { localDynamoClient } from './components/dynamodb';
 import type { StackProfile } from './profiles';
-
-const gsi1 = { partition: 'gsi1pk', sort: 'gsi1sk' } as const;
 
 async function existingTables(profile: StackProfile): Promise<Set<string>> {
   const client = localDynamoClient(profile);
@@ -38,55 +25,26 @@ async function existingTables(profile: StackProfile): Promise<Set<string>> {
   return names;
 }
 
-/** Creates the tables of the definition that do not exist yet; returns the names it created. */
+/**
+ * Creates the tables of the definition that do not exist yet, exactly as serverless.yml's
+ * CloudFormation resources declare them; returns the names it created.
+ */
 export async function createTables(profile: StackProfile): Promise<string[]> {
   const existing = await existingTables(profile);
   const client = localDynamoClient(profile);
   const created: string[] = [];
   try {
-    for (const table of tableDefinitions) {
-      const name = physicalTableName(tablePrefixFor(profile.stage), table.name);
-      if (existing.has(name)) continue;
-      const hasGsi1 = table.indexes.includes('gsi1');
-      const keyNames: string[] = [keyAttributes.partition, keyAttributes.sort];
-      if (hasGsi1) keyNames.push(gsi1.partition, gsi1.sort);
-      const attributes: AttributeDefinition[] = keyNames.map((attribute) => ({
-        AttributeName: attribute,
-        AttributeType: 'S',
-      }));
-      const indexes: GlobalSecondaryIndex[] = hasGsi1
-        ? [
-            {
-              IndexName: 'gsi1',
-              KeySchema: [
-                { AttributeName: gsi1.partition, KeyType: 'HASH' },
-                { AttributeName: gsi1.sort, KeyType: 'RANGE' },
-              ],
-              Projection: { ProjectionType: 'ALL' },
-            },
-          ]
-        : [];
-      await client.send(
-        new CreateTableCommand({
-          TableName: name,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: attributes,
-          KeySchema: [
-            { AttributeName: keyAttributes.partition, KeyType: 'HASH' },
-            { AttributeName: keyAttributes.sort, KeyType: 'RANGE' },
-          ],
-          GlobalSecondaryIndexes: indexes.length > 0 ? indexes : undefined,
-        }),
-      );
-      if (table.ttlAttribute) {
+    for (const { Properties } of Object.values(tableResources(profile.stage))) {
+      // Point-in-time recovery is a CloudFormation-only setting; TTL is set after creation.
+      const { TimeToLiveSpecification, PointInTimeRecoverySpecification: _, ...table } = Properties;
+      if (existing.has(table.TableName)) continue;
+      await client.send(new CreateTableCommand(table));
+      if (TimeToLiveSpecification) {
         await client.send(
-          new UpdateTimeToLiveCommand({
-            TableName: name,
-            TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
-          }),
+          new UpdateTimeToLiveCommand({ TableName: table.TableName, TimeToLiveSpecification }),
         );
       }
-      created.push(name);
+      created.push(table.TableName);
     }
   } finally {
     client.destroy();

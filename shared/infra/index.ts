@@ -24,9 +24,6 @@ export const tableDefinitions: readonly TableDefinition[] = resources.tables;
 export const topicDefinitions: readonly TopicDefinition[] = resources.topics;
 export const environmentKeys = Object.keys(resources.environment) as EnvKey[];
 
-/** Every table has a string partition key `pk` and sort key `sk`; a `gsi1` index adds `gsi1pk`/`gsi1sk`. */
-export const keyAttributes = { partition: 'pk', sort: 'sk' } as const;
-
 /** Physical table name for a stage, e.g. `peakcart-dev-orders`. */
 export function physicalTableName(prefix: string, table: TableName): string {
   return `${prefix}-${table}`;

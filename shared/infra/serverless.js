@@ -51,13 +51,19 @@ function tableResource(stage, table) {
   };
 }
 
-/** CloudFormation resources: one DynamoDB table per table of the definition, e.g. `HistoryTable`. */
-module.exports.tables = async ({ resolveVariable }) => {
-  const stage = await resolveVariable('sls:stage');
+/**
+ * One AWS::DynamoDB::Table resource per table of the definition, keyed by logical id (e.g.
+ * `HistoryTable`). The local stack creates its tables from the same resources.
+ */
+function tableResources(stage) {
   return Object.fromEntries(
     resources.tables.map((table) => [`${pascal(table.name)}Table`, tableResource(stage, table)]),
   );
-};
+}
+module.exports.tableResources = tableResources;
+
+/** The table resources of the stage being packaged, for serverless.yml. */
+module.exports.tables = async ({ resolveVariable }) => tableResources(await resolveVariable('sls:stage'));
 
 /**
  * API Gateway's own error answers (no such route, throttled, body too large, a function that
