@@ -3,7 +3,7 @@
  * function run by the trigger emulation, against the real test stack.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { healthReport } from '../../functions/platform/routes';
 import { historyEntryFor } from '../../shared/domain/history';
 import { closeDynamo, dynamoClient, tableName } from '../../shared/dynamo/client';
@@ -71,14 +71,33 @@ describe('the Kafka-triggered history function', () => {
     });
     await publishEvents('memberEvents', [event, event]);
 
-    const entry = historyEntryFor(event, 'member');
-    const stored = await eventually('the history entry', async () => {
+    // A marker published after both copies: once it is filed, both copies have been handled.
+    const marker = domainEvent({
+      type: 'MemberProfileUpdated',
+      source: 'login',
+      key: memberId,
+      data: { memberId },
+    });
+    await publishEvents('memberEvents', [marker]);
+    const markerEntry = historyEntryFor(marker, 'member');
+    await eventually('the marker in history', async () => {
       const { Item } = await dynamoClient().send(
-        new GetCommand({ TableName: tableName('history'), Key: { pk: entry?.pk, sk: entry?.sk } }),
+        new GetCommand({
+          TableName: tableName('history'),
+          Key: { pk: markerEntry?.pk, sk: markerEntry?.sk },
+        }),
       );
       return Item;
     });
-    expect(stored).toEqual(entry);
+    const { Items } = await dynamoClient().send(
+      new QueryCommand({
+        TableName: tableName('history'),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `MEMBER#${memberId}` },
+      }),
+    );
+    expect(Items).toHaveLength(2);
+    expect(Items).toEqual(expect.arrayContaining([historyEntryFor(event, 'member'), markerEntry]));
   });
 
   it('sends a record it cannot read to the on-failure topic, and the next event is still filed', async () => {
