@@ -16,6 +16,18 @@ import { type OfflineApi, startOffline } from '../support/offline';
 
 let api: OfflineApi;
 
+/** Publishes a profile-updated event of the member and returns it. */
+async function publishProfileUpdate(memberId: string) {
+  const event = domainEvent({
+    type: 'MemberProfileUpdated',
+    source: 'login',
+    key: memberId,
+    data: { memberId },
+  });
+  await publishEvents('memberEvents', [event]);
+  return event;
+}
+
 beforeAll(async () => {
   api = await startOffline();
 }, 120_000);
@@ -72,13 +84,7 @@ describe('the Kafka-triggered history function', () => {
     await publishEvents('memberEvents', [event, event]);
 
     // A marker published after both copies: once it is filed, both copies have been handled.
-    const marker = domainEvent({
-      type: 'MemberProfileUpdated',
-      source: 'login',
-      key: memberId,
-      data: { memberId },
-    });
-    await publishEvents('memberEvents', [marker]);
+    const marker = await publishProfileUpdate(memberId);
     const markerEntry = historyEntryFor(marker, 'member');
     await eventually('the marker in history', async () => {
       const { Item } = await dynamoClient().send(
@@ -123,13 +129,7 @@ describe('the Kafka-triggered history function', () => {
         messages: [{ key: memberId, value: poison }],
       });
       await producer.disconnect();
-      const event = domainEvent({
-        type: 'MemberProfileUpdated',
-        source: 'login',
-        key: memberId,
-        data: { memberId },
-      });
-      await publishEvents('memberEvents', [event]);
+      const event = await publishProfileUpdate(memberId);
 
       const dead = await eventually(
         'the unreadable record on the on-failure topic',
