@@ -4,5 +4,6 @@
  */
 import type { Route } from '../shared/http';
 import { platformRoutes } from './platform/routes';
+import { searchRoutes } from './search/routes';
 
-export const allRoutes: readonly Route[] = [...platformRoutes];
+export const allRoutes: readonly Route[] = [...platformRoutes, ...searchRoutes];

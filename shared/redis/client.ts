@@ -5,6 +5,7 @@
  */
 import Redis from 'ioredis';
 import { requireEnv } from '../config/env';
+import { logger } from '../logger';
 
 let client: Redis | undefined;
 
@@ -18,7 +19,36 @@ export function redisClient(): Redis {
     // data answers LOADING, which callers treat like any cache failure.
     enableReadyCheck: false,
   });
+  // Every command that fails reports its own error to its caller; the connection's errors while
+  // it keeps reconnecting are logged once per outage instead of once per attempt.
+  let reported = false;
+  client.on('error', (error: Error) => {
+    if (reported) return;
+    reported = true;
+    logger.warn('redis connection failed; reconnecting', { error: error.message });
+  });
+  client.on('ready', () => {
+    reported = false;
+  });
   return client;
+}
+
+let connecting: Promise<void> | undefined;
+
+/**
+ * The client, connected: the first caller of a cold container waits for the connection (once, shared
+ * by concurrent callers). While Redis is unreachable this rejects or later commands fail at once,
+ * and the client keeps reconnecting in the background.
+ */
+export async function connectedRedis(): Promise<Redis> {
+  const redis = redisClient();
+  if (redis.status === 'wait') {
+    connecting ??= redis.connect().finally(() => {
+      connecting = undefined;
+    });
+  }
+  if (connecting) await connecting;
+  return redis;
 }
 
 /** host:port the cache client talks to. */
@@ -29,8 +59,7 @@ export function redisEndpoint(): string {
 
 /** Round trip of a PING; connects first if needed. */
 export async function pingRedis(): Promise<void> {
-  const redis = redisClient();
-  if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
+  const redis = await connectedRedis();
   const reply = await redis.ping();
   if (reply !== 'PONG') throw new Error(`unexpected PING reply ${reply}`);
 }

@@ -1,0 +1,19 @@
+/** GET /groups/{groupId}/offers: every listed offer of a product group, cheapest total first. */
+import { httpHandler, NotFoundError } from '../../shared/http';
+import { offersOfGroupByPrice } from '../../shared/search/lowest-price';
+import { groupOffersRoute } from './routes';
+
+export const handler = httpHandler(groupOffersRoute, async ({ params, query }) => {
+  const group = await offersOfGroupByPrice(params.groupId, query.offset, query.limit);
+  if (!group) throw new NotFoundError(`No product group ${params.groupId}`);
+  const next = query.offset + group.offers.length;
+  return {
+    groupId: group.groupId,
+    offerCount: group.offerCount,
+    offset: query.offset,
+    limit: query.limit,
+    nextOffset: next < group.offerCount ? next : null,
+    offers: group.offers,
+    source: group.source,
+  };
+});

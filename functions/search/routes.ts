@@ -1,0 +1,152 @@
+/** Contracts of the search endpoints: internal search, price comparison, partners, autocomplete. */
+import { z } from 'zod';
+import { catalogId, keywordSchema } from '../../shared/domain/catalog';
+import {
+  defaultGroupsPerPage,
+  defaultOffersPerGroup,
+  maxGroupsPerPage,
+  maxOffersPerGroup,
+} from '../../shared/domain/search';
+import { defineRoute } from '../../shared/http';
+
+const count = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+const offset = z.coerce.number().int().min(0).max(10_000).default(0);
+/** A query keyword: at most 100 characters as sent, folded like the catalog's keywords. */
+const searchKeyword = z.string().max(100).pipe(keywordSchema);
+
+const offerSummary = z.object({
+  offerId: z.string(),
+  sellerId: z.string(),
+  title: z.string(),
+  price: z.int().describe('Won'),
+  shippingFee: z.int().describe('Won'),
+  totalPrice: z.int().describe('Price plus shipping fee, in won: what offers are ranked by'),
+  url: z.string(),
+});
+
+const answerSource = z
+  .enum(['cache', 'database'])
+  .describe('Redis, or DynamoDB when Redis missed or was unreachable (slower, same answer)');
+
+const groupResult = z.object({
+  groupId: z.string(),
+  lowestTotalPrice: z.int(),
+  offerCount: z.int().describe('Listed offers of the group'),
+  offers: z.array(offerSummary).describe('The cheapest offers, cheapest first'),
+});
+
+export const searchRoute = defineRoute({
+  operationId: 'searchByKeyword',
+  method: 'get',
+  path: '/search',
+  summary: 'Product groups for a keyword, cheapest lowest total price first, each with its cheapest offers',
+  tags: ['search'],
+  query: z.strictObject({
+    q: searchKeyword,
+    limit: count(maxGroupsPerPage, defaultGroupsPerPage).describe('Groups per page'),
+    offset: offset.describe('Groups to skip'),
+    offers: count(maxOffersPerGroup, defaultOffersPerGroup).describe('Offers shown per group'),
+  }),
+  response: z.object({
+    keyword: z.string(),
+    totalGroups: z.int(),
+    offset: z.int(),
+    limit: z.int(),
+    nextOffset: z.int().nullable().describe('Offset of the next page; null on the last'),
+    groups: z.array(groupResult),
+    related: z.array(z.string()).describe('Keywords often searched together with this one'),
+    source: answerSource,
+  }),
+});
+
+export const groupOffersRoute = defineRoute({
+  operationId: 'getGroupOffers',
+  method: 'get',
+  path: '/groups/{groupId}/offers',
+  summary: 'Price comparison of a product group: its listed offers, cheapest total price first',
+  tags: ['search'],
+  params: z.strictObject({ groupId: catalogId }),
+  query: z.strictObject({
+    limit: count(200, 50),
+    offset,
+  }),
+  response: z.object({
+    groupId: z.string(),
+    offerCount: z.int(),
+    offset: z.int(),
+    limit: z.int(),
+    nextOffset: z.int().nullable(),
+    offers: z.array(offerSummary),
+    source: answerSource,
+  }),
+});
+
+const partnerResult = offerSummary.extend({ groupId: z.string() });
+
+export const partnerLowestPriceRoute = defineRoute({
+  operationId: 'getPartnerLowestPrice',
+  method: 'get',
+  path: '/partner/v1/lowest-price',
+  summary: "For partner sites: each product group's cheapest offer for a keyword, with its price and URL",
+  tags: ['partner'],
+  query: z.strictObject({
+    keyword: searchKeyword,
+    limit: count(100, 20).describe('Product groups'),
+    offset,
+  }),
+  response: z.object({
+    keyword: z.string(),
+    totalGroups: z.int(),
+    nextOffset: z.int().nullable(),
+    results: z.array(partnerResult),
+  }),
+  otherResponses: {
+    401: {
+      description: 'Missing or unknown API key (x-api-key header): invalid_api_key',
+      schema: z.unknown(),
+    },
+    429: { description: "The partner's quota is used up; see Retry-After", schema: z.unknown() },
+  },
+});
+
+export const suggestRoute = defineRoute({
+  operationId: 'suggestKeywords',
+  method: 'get',
+  path: '/search/suggest',
+  summary: 'Autocomplete: known keywords starting with a prefix, most searched first',
+  tags: ['search'],
+  query: z.strictObject({
+    prefix: searchKeyword,
+    limit: count(20, 10),
+  }),
+  response: z.object({
+    prefix: z.string(),
+    suggestions: z.array(z.string()),
+    source: answerSource,
+  }),
+});
+
+export const popularRoute = defineRoute({
+  operationId: 'getPopularKeywords',
+  method: 'get',
+  path: '/search/popular',
+  summary: 'The most searched keywords of a day (Asia/Seoul), most first',
+  tags: ['search'],
+  query: z.strictObject({
+    day: z.iso.date().optional().describe('YYYY-MM-DD; today by default'),
+    limit: count(50, 10),
+  }),
+  response: z.object({
+    day: z.string(),
+    keywords: z.array(z.object({ keyword: z.string(), searches: z.int() })),
+    available: z.boolean().describe('false while the search counts (Redis) cannot be reached'),
+  }),
+});
+
+export const searchRoutes = [
+  searchRoute,
+  groupOffersRoute,
+  partnerLowestPriceRoute,
+  suggestRoute,
+  popularRoute,
+];

@@ -1,0 +1,83 @@
+/**
+ * A seller's changes to its offers: written to DynamoDB (the source of truth), then announced on
+ * the catalog topic keyed by product group, so the group's events stay in order for the cache.
+ */
+import { nextOffer, type Offer, type OfferInput, offerEventTypes, removedOffer } from '../domain/catalog';
+import { ConcurrentOfferUpdateError, findOffer, saveOffer } from '../dynamo/offer-store';
+import { ConflictError, ForbiddenError, NotFoundError } from '../http';
+import { domainEvent, publishEvents } from '../kafka/events';
+
+export const catalogEventSource = 'catalog';
+
+/** The catalog event announcing a version of an offer. */
+export function offerEvent(offer: Offer, now: Date) {
+  return domainEvent(
+    {
+      type: offer.removed ? offerEventTypes.removed : offerEventTypes.upserted,
+      source: catalogEventSource,
+      key: offer.groupId,
+      data: { ...offer },
+    },
+    now,
+  );
+}
+
+async function save(next: Offer, previous: Offer | undefined, now: Date): Promise<void> {
+  try {
+    await saveOffer(next, previous);
+  } catch (error) {
+    if (error instanceof ConcurrentOfferUpdateError) {
+      throw new ConflictError(
+        'offer_changed_concurrently',
+        'The offer was changed by another request; retry',
+      );
+    }
+    throw error;
+  }
+  // A failed publish fails the request: the seller's retry writes a newer version and announces it.
+  await publishEvents('catalogEvents', [offerEvent(next, now)]);
+}
+
+function ownedBy(offer: Offer, sellerId: string): void {
+  if (offer.sellerId !== sellerId) throw new ForbiddenError('This offer belongs to another seller');
+}
+
+/** Creates or replaces the seller's offer; `created` tells which. */
+export async function upsertOffer(
+  sellerId: string,
+  offerId: string,
+  input: OfferInput,
+  now = new Date(),
+): Promise<{ offer: Offer; created: boolean }> {
+  const current = await findOffer(offerId);
+  if (current) {
+    ownedBy(current, sellerId);
+    if (!current.removed && current.groupId !== input.groupId) {
+      throw new ConflictError(
+        'group_change_not_allowed',
+        'An offer stays in its product group; remove it and list a new offer in the other group',
+      );
+    }
+  }
+  const offer = nextOffer(current, input, { offerId, sellerId }, now);
+  await save(offer, current, now);
+  return { offer, created: !current || current.removed };
+}
+
+/** Removes the seller's offer from sale; it stays as a tombstone with its last version. */
+export async function removeOffer(sellerId: string, offerId: string, now = new Date()): Promise<Offer> {
+  const current = await findOffer(offerId);
+  if (!current || current.removed) throw new NotFoundError(`No offer ${offerId}`);
+  ownedBy(current, sellerId);
+  const offer = removedOffer(current, now);
+  await save(offer, current, now);
+  return offer;
+}
+
+/** The seller's own offer. */
+export async function sellersOffer(sellerId: string, offerId: string): Promise<Offer> {
+  const current = await findOffer(offerId);
+  if (!current || current.removed) throw new NotFoundError(`No offer ${offerId}`);
+  ownedBy(current, sellerId);
+  return current;
+}

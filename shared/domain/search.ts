@@ -1,0 +1,107 @@
+/**
+ * The rules of search, independent of where the data comes from: how product groups rank for a
+ * keyword, which offers each shows, and what a page of results is. The Redis path and the
+ * DynamoDB fallback both produce exactly this ranking.
+ */
+import { byTotalPrice, compareIds, isListed, type Offer, type OfferSummary, summaryOf } from './catalog';
+
+/** The course's page: 10 groups, each with its 10 cheapest offers. */
+export const defaultGroupsPerPage = 10;
+export const defaultOffersPerGroup = 10;
+export const maxGroupsPerPage = 50;
+export const maxOffersPerGroup = 50;
+
+export interface GroupResult {
+  groupId: string;
+  lowestTotalPrice: number;
+  /** Listed offers of the group (in stock, not removed). */
+  offerCount: number;
+  /** The group's cheapest offers, cheapest first. */
+  offers: OfferSummary[];
+}
+
+export interface RankedGroup {
+  groupId: string;
+  lowestTotalPrice: number;
+}
+
+/** Cheapest group first; groups at the same price by id, as Redis orders equal scores. */
+export function byLowestTotalPrice(a: RankedGroup, b: RankedGroup): number {
+  return a.lowestTotalPrice - b.lowestTotalPrice || compareIds(a.groupId, b.groupId);
+}
+
+/** A group's listed offers, cheapest first. */
+export function listedOffers(offers: readonly Offer[]): OfferSummary[] {
+  return offers.filter(isListed).map(summaryOf).sort(byTotalPrice);
+}
+
+/**
+ * A group as search shows it, from all its offers (listed or not), or undefined when none is
+ * listed: a group with nothing to buy does not appear in search.
+ */
+export function groupResult(
+  groupId: string,
+  offers: readonly Offer[],
+  offersPerGroup: number,
+): GroupResult | undefined {
+  const listed = listedOffers(offers);
+  const cheapest = listed[0];
+  if (!cheapest) return undefined;
+  return {
+    groupId,
+    lowestTotalPrice: cheapest.totalPrice,
+    offerCount: listed.length,
+    offers: listed.slice(0, offersPerGroup),
+  };
+}
+
+/**
+ * The keywords a group is found by: those of its listed offers. A sold-out or removed offer's
+ * keywords no longer lead to the group unless another listed offer carries them too.
+ */
+export function keywordsOfGroup(offers: readonly Offer[]): Set<string> {
+  return new Set(offers.filter(isListed).flatMap((offer) => offer.keywords));
+}
+
+/** Prefixes autocomplete indexes a keyword under, by characters (not UTF-16 units). */
+export const maxSuggestPrefixLength = 12;
+
+export function suggestPrefixes(keyword: string): string[] {
+  const characters = Array.from(keyword);
+  const prefixes: string[] = [];
+  for (let length = 1; length <= Math.min(characters.length, maxSuggestPrefixLength); length++) {
+    prefixes.push(characters.slice(0, length).join(''));
+  }
+  return prefixes;
+}
+
+/** Searches are counted per day of the marketplace's time zone. */
+export const marketplaceTimeZone = 'Asia/Seoul';
+
+/** The calendar day (YYYY-MM-DD) of an instant in the marketplace's time zone. */
+export function marketplaceDay(instant: Date): string {
+  // en-CA formats dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: marketplaceTimeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
+}
+
+/** Keywords searched by the same visitor within this window count as related. */
+export const relatedWindowSeconds = 30 * 60;
+
+/**
+ * Pairs of related keywords when a visitor who recently searched `recent` (newest first) searches
+ * `keyword`: each earlier, different keyword is related to it, in both directions.
+ */
+export function relatedPairs(keyword: string, recent: readonly string[]): Array<[string, string]> {
+  const earlier = [...new Set(recent)].filter((other) => other !== keyword);
+  return earlier.flatMap(
+    (other): Array<[string, string]> => [
+      [keyword, other],
+      [other, keyword],
+    ],
+  );
+}

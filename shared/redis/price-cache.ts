@@ -1,0 +1,262 @@
+/**
+ * The request-defined price cache: exactly what search reads, kept by the cache updater from
+ * catalog events.
+ *
+ *   group:{g}:offers     ZSET  listed offers of group g, scored by total price (price + shipping)
+ *   offer:{g}:<offerId>  HASH  what search shows of a listed offer
+ *   group:{g}:state      HASH  offerId → last applied version, listed flag and keywords (JSON)
+ *   group:{g}:keywords   HASH  keyword → number of listed offers of g carrying it
+ *   group:{g}:dropped    SET   keywords g lost whose keyword sets still have to forget g
+ *   keyword:<k>:groups   ZSET  groups with a listed offer carrying k, scored by the group's lowest total
+ *   keyword:<k>:empty    STRING  a recent DynamoDB lookup found no group for k (expires)
+ *   suggest:known        SET   every keyword ever listed
+ *   suggest:<prefix>     ZSET  keywords starting with prefix, scored by minus their search count
+ *
+ * A group's keys share a Redis Cluster slot (hash tag {g}), so one script changes them atomically;
+ * keyword sets live in other slots and are brought in line right after, from what the script
+ * reports. Every step is idempotent, so a retried or replayed event leaves the same state.
+ */
+import type Redis from 'ioredis';
+import type { Offer, OfferSummary } from '../domain/catalog';
+import { isListed, totalPrice } from '../domain/catalog';
+import type { RankedGroup } from '../domain/search';
+import { suggestPrefixes } from '../domain/search';
+import { connectedRedis } from './client';
+
+const groupKeys = (groupId: string) => ({
+  offers: `group:{${groupId}}:offers`,
+  state: `group:{${groupId}}:state`,
+  keywords: `group:{${groupId}}:keywords`,
+  dropped: `group:{${groupId}}:dropped`,
+  offerPrefix: `offer:{${groupId}}:`,
+});
+const keywordGroupsKey = (keyword: string) => `keyword:${keyword}:groups`;
+const keywordEmptyKey = (keyword: string) => `keyword:${keyword}:empty`;
+export const knownKeywordsKey = 'suggest:known';
+export const suggestKey = (prefix: string) => `suggest:${prefix}`;
+
+/** How long a keyword that found nothing in DynamoDB is answered from that memory. */
+const emptyKeywordSeconds = 60;
+
+// Applies one offer version to its group unless a version as new is already there, then reports the
+// group's lowest total, its keywords and the keywords it has lost.
+const applyOfferScript = `
+local offerId = ARGV[1]
+local version = tonumber(ARGV[2])
+local applied = 0
+local stored = redis.call('HGET', KEYS[2], offerId)
+local previous = stored and cjson.decode(stored) or nil
+if not previous or previous.v < version then
+  applied = 1
+  local listed = ARGV[3] == '1'
+  if previous and previous.l == 1 then
+    for _, keyword in ipairs(previous.k) do
+      if redis.call('HINCRBY', KEYS[3], keyword, -1) <= 0 then
+        redis.call('HDEL', KEYS[3], keyword)
+        redis.call('SADD', KEYS[4], keyword)
+      end
+    end
+  end
+  local keywords = {}
+  local display = ARGV[11] .. offerId
+  if listed then
+    keywords = cjson.decode(ARGV[5])
+    for _, keyword in ipairs(keywords) do
+      if redis.call('HINCRBY', KEYS[3], keyword, 1) == 1 then
+        redis.call('SREM', KEYS[4], keyword)
+      end
+    end
+    redis.call('ZADD', KEYS[1], ARGV[4], offerId)
+    redis.call('HSET', display, 'sellerId', ARGV[6], 'title', ARGV[7], 'price', ARGV[8], 'shippingFee', ARGV[9], 'url', ARGV[10])
+  else
+    redis.call('ZREM', KEYS[1], offerId)
+    redis.call('DEL', display)
+  end
+  redis.call('HSET', KEYS[2], offerId, cjson.encode({v = version, l = listed and 1 or 0, k = keywords}))
+end
+local lowest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {applied, lowest[2] or false, redis.call('HKEYS', KEYS[3]), redis.call('SMEMBERS', KEYS[4])}
+`;
+
+// A page of a group's offers, cheapest first, with what search shows of each, and the group's size.
+const groupOffersScript = `
+local first = tonumber(ARGV[2])
+local ids = redis.call('ZRANGE', KEYS[1], first, first + tonumber(ARGV[3]) - 1, 'WITHSCORES')
+local page = {redis.call('ZCARD', KEYS[1])}
+for i = 1, #ids, 2 do
+  local fields = redis.call('HMGET', ARGV[1] .. ids[i], 'sellerId', 'title', 'price', 'shippingFee', 'url')
+  page[#page + 1] = {ids[i], ids[i + 1], fields[1] or '', fields[2] or '', fields[3] or '0', fields[4] or '0', fields[5] or ''}
+end
+return page
+`;
+
+type ApplyReply = [number, string | null, string[], string[]];
+type GroupOffersReply = [number, ...Array<[string, string, string, string, string, string, string]>];
+
+interface PriceCacheCommands {
+  applyOffer(...keysAndArgs: Array<string | number>): Promise<ApplyReply>;
+  groupOffers(...keysAndArgs: Array<string | number>): Promise<GroupOffersReply>;
+}
+
+type PriceCacheClient = Redis & PriceCacheCommands;
+
+const defined = new WeakSet<Redis>();
+
+async function cache(): Promise<PriceCacheClient> {
+  const redis = await connectedRedis();
+  if (!defined.has(redis)) {
+    redis.defineCommand('applyOffer', { numberOfKeys: 4, lua: applyOfferScript });
+    redis.defineCommand('groupOffers', { numberOfKeys: 1, lua: groupOffersScript });
+    defined.add(redis);
+  }
+  return redis as PriceCacheClient;
+}
+
+async function execOrThrow(pipeline: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
+  const results = (await pipeline.exec()) ?? [];
+  return results.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+}
+
+/**
+ * Brings the cache in line with one version of an offer (listed, changed, sold out or removed).
+ * Returns whether the version was new to the cache; the keyword sets are made right either way, so
+ * retrying after a failure part-way completes the change.
+ */
+export async function applyOffer(offer: Offer): Promise<boolean> {
+  const redis = await cache();
+  const keys = groupKeys(offer.groupId);
+  const listed = isListed(offer);
+  const [applied, lowest, keywords, dropped] = await redis.applyOffer(
+    keys.offers,
+    keys.state,
+    keys.keywords,
+    keys.dropped,
+    offer.offerId,
+    offer.version,
+    listed ? '1' : '0',
+    totalPrice(offer),
+    JSON.stringify(offer.keywords),
+    offer.sellerId,
+    offer.title,
+    offer.price,
+    offer.shippingFee,
+    offer.url,
+    keys.offerPrefix,
+  );
+  const pipeline = redis.pipeline();
+  if (lowest !== null) {
+    for (const keyword of keywords) {
+      pipeline.zadd(keywordGroupsKey(keyword), lowest, offer.groupId);
+      pipeline.unlink(keywordEmptyKey(keyword));
+    }
+  }
+  for (const keyword of dropped) pipeline.zrem(keywordGroupsKey(keyword), offer.groupId);
+  if (dropped.length > 0) pipeline.srem(keys.dropped, ...dropped);
+  await execOrThrow(pipeline);
+  if (applied === 1 && listed) await registerKeywords(offer.keywords);
+  return applied === 1;
+}
+
+/** Makes new keywords known to autocomplete (with no searches yet). */
+async function registerKeywords(keywords: readonly string[]): Promise<void> {
+  const redis = await cache();
+  const known = await redis.smismember(knownKeywordsKey, ...keywords);
+  const fresh = keywords.filter((_, index) => known[index] === 0);
+  if (fresh.length === 0) return;
+  const pipeline = redis.pipeline();
+  for (const keyword of fresh) {
+    for (const prefix of suggestPrefixes(keyword)) pipeline.zadd(suggestKey(prefix), 'NX', 0, keyword);
+  }
+  pipeline.sadd(knownKeywordsKey, ...fresh);
+  await execOrThrow(pipeline);
+}
+
+export interface KeywordPage {
+  groups: RankedGroup[];
+  totalGroups: number;
+}
+
+/**
+ * A page of the groups a keyword finds, cheapest first, or undefined when the cache does not know
+ * the keyword (a miss: ask DynamoDB).
+ */
+export async function keywordGroups(
+  keyword: string,
+  offset: number,
+  count: number,
+): Promise<KeywordPage | undefined> {
+  const key = keywordGroupsKey(keyword);
+  const [page, total, empty] = (await execOrThrow(
+    (
+      await cache()
+    )
+      .pipeline()
+      .zrange(key, offset, offset + count - 1, 'WITHSCORES')
+      .zcard(key)
+      .exists(keywordEmptyKey(keyword)),
+  )) as [string[], number, number];
+  if (total === 0) return empty === 1 ? { groups: [], totalGroups: 0 } : undefined;
+  const groups: RankedGroup[] = [];
+  for (let index = 0; index < page.length; index += 2) {
+    groups.push({ groupId: page[index] as string, lowestTotalPrice: Number(page[index + 1]) });
+  }
+  return { groups, totalGroups: total };
+}
+
+/** Remembers for a minute that a keyword finds nothing, so repeated searches for it stay in Redis. */
+export async function rememberEmptyKeyword(keyword: string): Promise<void> {
+  await (await cache()).set(keywordEmptyKey(keyword), '1', 'EX', emptyKeywordSeconds);
+}
+
+export interface GroupOffersPage {
+  offerCount: number;
+  offers: OfferSummary[];
+}
+
+/** For each group, a page of its listed offers, cheapest first, in one round trip. */
+export async function groupsOffers(
+  groupIds: readonly string[],
+  offset: number,
+  count: number,
+): Promise<GroupOffersPage[]> {
+  const redis = await cache();
+  const pipeline = redis.pipeline();
+  for (const groupId of groupIds) {
+    const keys = groupKeys(groupId);
+    (pipeline as unknown as PriceCacheCommands).groupOffers(keys.offers, keys.offerPrefix, offset, count);
+  }
+  const replies = (await execOrThrow(pipeline)) as GroupOffersReply[];
+  return replies.map(([offerCount, ...rows]) => ({
+    offerCount,
+    offers: rows.map(([offerId, total, sellerId, title, price, shippingFee, url]) => ({
+      offerId,
+      sellerId,
+      title,
+      price: Number(price),
+      shippingFee: Number(shippingFee),
+      totalPrice: Number(total),
+      url,
+    })),
+  }));
+}
+
+/** Whether the cache holds any state for the group (a group never seen or evicted has none). */
+export async function groupIsCached(groupId: string): Promise<boolean> {
+  return (await (await cache()).exists(groupKeys(groupId).state)) === 1;
+}
+
+/** Deletes every price-cache key (not the search insights), before a rebuild. Returns how many. */
+export async function clearPriceCache(): Promise<number> {
+  const redis = await cache();
+  let deleted = 0;
+  for (const pattern of ['group:*', 'offer:*', 'keyword:*']) {
+    const stream = redis.scanStream({ match: pattern, count: 1000 });
+    for await (const keys of stream as AsyncIterable<string[]>) {
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    }
+  }
+  return deleted;
+}

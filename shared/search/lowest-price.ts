@@ -1,0 +1,168 @@
+/**
+ * Lowest-price search: product groups for a keyword, cheapest first, and a group's offers. Answers
+ * come from the Redis price cache; on a miss, or when Redis fails, from DynamoDB, which then warms
+ * Redis again. Both paths rank with the same rules (shared/domain/search.ts), so an answer from
+ * the fallback is slower, never different.
+ */
+import type { Offer } from '../domain/catalog';
+import { byLowestTotalPrice, type GroupResult, groupResult } from '../domain/search';
+import { groupIdsForKeyword, offersOfGroup } from '../dynamo/offer-store';
+import { logger } from '../logger';
+import {
+  applyOffer,
+  groupIsCached,
+  groupsOffers,
+  keywordGroups,
+  rememberEmptyKeyword,
+} from '../redis/price-cache';
+
+/** Where an answer came from: the cache, or DynamoDB after a miss or a Redis failure. */
+export type AnswerSource = 'cache' | 'database';
+
+export interface KeywordSearch {
+  keyword: string;
+  offset: number;
+  limit: number;
+  offersPerGroup: number;
+}
+
+export interface KeywordResults {
+  groups: GroupResult[];
+  totalGroups: number;
+  source: AnswerSource;
+}
+
+/** DynamoDB reads in flight at once while answering without the cache. */
+const fallbackConcurrency = 16;
+
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  map: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function cacheFailure(operation: string, error: unknown): void {
+  logger.warn('price cache unavailable, answering from DynamoDB', {
+    operation,
+    error: error instanceof Error ? error.message : String(error),
+  });
+}
+
+/**
+ * Puts groups read from DynamoDB back into Redis: every offer of a group the cache lacks, and for
+ * a cached group one offer, which re-scores the group under all its keywords. Failures only cost
+ * the next search another fallback.
+ */
+async function warmGroups(offersByGroup: ReadonlyMap<string, readonly Offer[]>): Promise<void> {
+  try {
+    await mapConcurrently([...offersByGroup], fallbackConcurrency, async ([groupId, offers]) => {
+      const toApply = (await groupIsCached(groupId)) ? offers.slice(0, 1) : offers;
+      for (const offer of toApply) await applyOffer(offer);
+    });
+  } catch (error) {
+    logger.warn('could not warm the price cache', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+async function keywordFromDatabase(search: KeywordSearch, warm: boolean): Promise<KeywordResults> {
+  const groupIds = await groupIdsForKeyword(search.keyword);
+  const offers = await mapConcurrently(groupIds, fallbackConcurrency, offersOfGroup);
+  const offersByGroup = new Map(groupIds.map((groupId, index) => [groupId, offers[index] ?? []]));
+  const ranked = [...offersByGroup]
+    .map(([groupId, groupOffers]) => groupResult(groupId, groupOffers, search.offersPerGroup))
+    .filter((group): group is GroupResult => group !== undefined)
+    .sort(byLowestTotalPrice);
+  if (warm) {
+    if (ranked.length === 0) await rememberEmptyKeyword(search.keyword).catch(() => undefined);
+    else await warmGroups(offersByGroup);
+  }
+  return {
+    groups: ranked.slice(search.offset, search.offset + search.limit),
+    totalGroups: ranked.length,
+    source: 'database',
+  };
+}
+
+/** Groups for a keyword, cheapest lowest total first, each with its cheapest offers. */
+export async function lowestPriceByKeyword(search: KeywordSearch): Promise<KeywordResults> {
+  try {
+    const page = await keywordGroups(search.keyword, search.offset, search.limit);
+    if (page) {
+      const offers = await groupsOffers(
+        page.groups.map((group) => group.groupId),
+        0,
+        search.offersPerGroup,
+      );
+      const groups = page.groups.map((group, index) => ({
+        groupId: group.groupId,
+        lowestTotalPrice: group.lowestTotalPrice,
+        offerCount: offers[index]?.offerCount ?? 0,
+        offers: offers[index]?.offers ?? [],
+      }));
+      return { groups, totalGroups: page.totalGroups, source: 'cache' };
+    }
+  } catch (error) {
+    cacheFailure('lowestPriceByKeyword', error);
+    return keywordFromDatabase(search, false);
+  }
+  return keywordFromDatabase(search, true);
+}
+
+export interface GroupOffers {
+  groupId: string;
+  offerCount: number;
+  offers: GroupResult['offers'];
+  source: AnswerSource;
+}
+
+async function groupFromDatabase(
+  groupId: string,
+  offset: number,
+  limit: number,
+  warm: boolean,
+): Promise<GroupOffers | undefined> {
+  const offers = await offersOfGroup(groupId);
+  if (offers.length === 0) return undefined;
+  if (warm) await warmGroups(new Map([[groupId, offers]]));
+  const group = groupResult(groupId, offers, offset + limit);
+  return {
+    groupId,
+    offerCount: group?.offerCount ?? 0,
+    offers: group?.offers.slice(offset) ?? [],
+    source: 'database',
+  };
+}
+
+/**
+ * Every listed offer of a group, cheapest first (a page of them), or undefined for a group the
+ * catalog has never had.
+ */
+export async function offersOfGroupByPrice(
+  groupId: string,
+  offset: number,
+  limit: number,
+): Promise<GroupOffers | undefined> {
+  try {
+    const [page] = await groupsOffers([groupId], offset, limit);
+    if (page && page.offerCount > 0) return { groupId, ...page, source: 'cache' };
+    // Nothing listed: a group whose offers all sold out, or one the cache does not hold.
+    if (await groupIsCached(groupId)) return { groupId, offerCount: 0, offers: [], source: 'cache' };
+  } catch (error) {
+    cacheFailure('offersOfGroupByPrice', error);
+    return groupFromDatabase(groupId, offset, limit, false);
+  }
+  return groupFromDatabase(groupId, offset, limit, true);
+}
