@@ -10,6 +10,9 @@ const transformIgnorePatterns = ['/node_modules/(?!@middy/)'];
 module.exports = {
   // Integration tests wait on real servers; unit tests finish long before this.
   testTimeout: 60000,
+  // One file at a time: end-to-end files each serve the API on the test profile's port, and one
+  // of them stops the test stack's Redis to prove search survives it.
+  maxWorkers: 1,
   projects: [
     {
       displayName: 'unit',

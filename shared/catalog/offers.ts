@@ -4,8 +4,9 @@
  */
 import { nextOffer, type Offer, type OfferInput, offerEventTypes, removedOffer } from '../domain/catalog';
 import { ConcurrentOfferUpdateError, findOffer, saveOffer } from '../dynamo/offer-store';
-import { ConflictError, ForbiddenError, NotFoundError } from '../http';
+import { ApiError, ConflictError, ForbiddenError, NotFoundError } from '../http';
 import { domainEvent, publishEvents } from '../kafka/events';
+import { logger } from '../logger';
 
 export const catalogEventSource = 'catalog';
 
@@ -34,8 +35,22 @@ async function save(next: Offer, previous: Offer | undefined, now: Date): Promis
     }
     throw error;
   }
-  // A failed publish fails the request: the seller's retry writes a newer version and announces it.
-  await publishEvents('catalogEvents', [offerEvent(next, now)]);
+  try {
+    await publishEvents('catalogEvents', [offerEvent(next, now)]);
+  } catch (error) {
+    // The change is stored but not announced: the seller's retry writes a newer version and
+    // announces that, which brings the cache in line.
+    logger.error('catalog event not published', { offerId: next.offerId, error: error as Error });
+    throw new ApiError(
+      503,
+      'catalog_event_not_published',
+      'The change could not be announced yet; retry',
+      undefined,
+      {
+        'Retry-After': '1',
+      },
+    );
+  }
 }
 
 function ownedBy(offer: Offer, sellerId: string): void {
