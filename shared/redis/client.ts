@@ -10,7 +10,8 @@ import { logger } from '../logger';
 let client: Redis | undefined;
 
 export function redisClient(): Redis {
-  client ??= new Redis(requireEnv('REDIS_URL'), {
+  if (client) return client;
+  const created = new Redis(requireEnv('REDIS_URL'), {
     lazyConnect: true,
     connectTimeout: 1_000,
     maxRetriesPerRequest: 1,
@@ -22,15 +23,16 @@ export function redisClient(): Redis {
   // Every command that fails reports its own error to its caller; the connection's errors while
   // it keeps reconnecting are logged once per outage instead of once per attempt.
   let reported = false;
-  client.on('error', (error: Error) => {
+  created.on('error', (error: Error) => {
     if (reported) return;
     reported = true;
     logger.warn('redis connection failed; reconnecting', { error: error.message });
   });
-  client.on('ready', () => {
+  created.on('ready', () => {
     reported = false;
   });
-  return client;
+  client = created;
+  return created;
 }
 
 let connecting: Promise<void> | undefined;
