@@ -3,8 +3,8 @@
  *
  *   npm run partner:create -- "<name>" [--per-second 10] [--burst 20] [--profile dev|test]
  *
- * Against AWS, run it with the stage's environment (TABLE_PREFIX, AWS_REGION) and credentials set
- * and no --profile.
+ * The local dev stack by default; against AWS, run it with the stage's environment (TABLE_PREFIX,
+ * AWS_REGION) and credentials set and no --profile.
  */
 import { parseArgs } from 'node:util';
 import { closeDynamo } from '../shared/dynamo/client';
