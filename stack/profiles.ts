@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { tablePrefixFor } from '../shared/infra';
+import { localSigningKey } from './local-secrets';
 import profileDefaults from './profiles.json';
 
 export type ProfileName = 'dev' | 'test';
@@ -77,5 +78,6 @@ export function functionEnvironment(profile: StackProfile): Record<string, strin
     DYNAMODB_ENDPOINT: `http://${profile.host}:${profile.dynamodbPort}`,
     AWS_REGION: 'us-east-1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO',
+    JWT_SIGNING_KEY: localSigningKey(profile.name),
   };
 }

@@ -47,7 +47,7 @@ export class PayloadTooLargeError extends ApiError {
 
 export class UnauthorizedError extends ApiError {
   constructor(message = 'A valid access token is required') {
-    super(401, 'unauthorized', message);
+    super(401, 'unauthorized', message, undefined, { 'WWW-Authenticate': 'Bearer' });
   }
 }
 

@@ -4,8 +4,8 @@
  *   export const handler = httpHandler(getOfferRoute, async ({ params }) => findOffer(params.offerId));
  *
  * The stack adds, in order: Lambda context and the request id on every log line, CORS, the JSON
- * error shape, JSON serialization with the request id, header normalization, the body size limit
- * (checked before parsing), JSON parsing and validation of params, query and body against the
+ * error shape, JSON serialization with the request id, header normalization, the caller's access
+ * token (when the route has `auth`), the body size limit (checked before parsing), JSON parsing and validation of params, query and body against the
  * route's schemas. Middy runs `after`/`onError` in reverse, so the error shape and CORS apply to
  * every answer, including a rejection by a later middleware.
  */
@@ -16,6 +16,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { logger } from '../logger';
+import { authenticate } from './middleware/authenticate';
 import { bodyLimit } from './middleware/body-limit';
 import { errorResponse } from './middleware/error-response';
 import { jsonResponse } from './middleware/json-response';
@@ -23,12 +24,14 @@ import { requestId } from './middleware/request-id';
 import type { HttpEvent } from './middleware/types';
 import { validateInput } from './middleware/validate-input';
 import type { HttpResponse } from './response';
-import { defaultMaxBodyBytes, type Route } from './route';
+import { type AuthRequirement, type CallerOf, defaultMaxBodyBytes, type Route } from './route';
 
-export interface RouteInput<Params, Query, Body> {
+export interface RouteInput<Params, Query, Body, Caller = CallerOf<undefined>> {
   params: Params;
   query: Query;
   body: Body;
+  /** Who is calling, from the verified access token (see the route's `auth`). */
+  caller: Caller;
 }
 
 export type RouteLogic<
@@ -36,8 +39,9 @@ export type RouteLogic<
   Query extends z.ZodType,
   Body extends z.ZodType,
   Res extends z.ZodType,
+  Auth extends AuthRequirement | undefined = undefined,
 > = (
-  input: RouteInput<z.output<Params>, z.output<Query>, z.output<Body>>,
+  input: RouteInput<z.output<Params>, z.output<Query>, z.output<Body>, CallerOf<Auth>>,
   event: HttpEvent,
   context: Context,
 ) => Promise<z.input<Res> | HttpResponse>;
@@ -48,7 +52,8 @@ export function httpHandler<
   Query extends z.ZodType,
   Body extends z.ZodType,
   Res extends z.ZodType,
->(route: Route<Params, Query, Body, Res>, logic: RouteLogic<Params, Query, Body, Res>) {
+  Auth extends AuthRequirement | undefined,
+>(route: Route<Params, Query, Body, Res, Auth>, logic: RouteLogic<Params, Query, Body, Res, Auth>) {
   return middy<HttpEvent, APIGatewayProxyResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(requestId(logger))
@@ -56,11 +61,17 @@ export function httpHandler<
     .use(errorResponse(logger))
     .use(jsonResponse(route.successStatus ?? 200))
     .use(httpHeaderNormalizer())
+    .use(authenticate(route.auth))
     .use(bodyLimit(route.maxBodyBytes ?? defaultMaxBodyBytes))
     .use(validateInput(route))
     .handler(async (event, context) => {
       // validate-input parsed these with the route's own schemas, so they have the schemas' types.
-      const input = event.validated as RouteInput<z.output<Params>, z.output<Query>, z.output<Body>>;
+      const input = { ...event.validated, caller: event.caller } as RouteInput<
+        z.output<Params>,
+        z.output<Query>,
+        z.output<Body>,
+        CallerOf<Auth>
+      >;
       // The json-response middleware turns whatever the logic returns into the gateway's shape.
       return (await logic(input, event, context)) as unknown as APIGatewayProxyResult;
     });

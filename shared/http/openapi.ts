@@ -34,9 +34,21 @@ export interface ApiInfo {
 export function openApiDocument(routes: readonly Route[], info: ApiInfo) {
   const registry = new OpenAPIRegistry();
   registry.register('Error', errorSchema);
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Access token from POST /auth/login',
+  });
   for (const route of routes) {
+    const authErrors: Record<number, string> = Array.isArray(route.auth)
+      ? {
+          401: 'No valid access token (missing, expired, tampered or for another audience)',
+          403: `The caller has none of the roles: ${route.auth.join(', ')}`,
+        }
+      : {};
     const errors = Object.fromEntries(
-      Object.entries(commonErrors)
+      Object.entries({ ...commonErrors, ...authErrors })
         .filter(([status]) => route.body !== undefined || (status !== '413' && status !== '415'))
         .map(([status, description]) => [
           status,
@@ -55,6 +67,10 @@ export function openApiDocument(routes: readonly Route[], info: ApiInfo) {
       operationId: route.operationId,
       summary: route.summary,
       tags: route.tags,
+      ...(route.auth && {
+        // An optional token: anonymous ({}) or a bearer token.
+        security: route.auth === 'optional' ? [{}, { bearer: [] }] : [{ bearer: [] }],
+      }),
       request: {
         params: route.params as z.ZodObject | undefined,
         query: route.query as z.ZodObject | undefined,

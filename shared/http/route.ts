@@ -4,14 +4,25 @@
  * endpoint is described exactly once.
  */
 import type { z } from 'zod';
+import type { Caller, Role } from '../auth';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/**
+ * Who may call a route: the roles of which the caller needs one (a valid bearer token is
+ * required), or `optional` (a valid token names the caller, anything else is anonymous).
+ */
+export type AuthRequirement = readonly Role[] | 'optional';
+
+/** The caller a route's logic receives: always present when the route requires roles. */
+export type CallerOf<Auth> = Auth extends readonly Role[] ? Caller : Caller | undefined;
 
 export interface Route<
   Params extends z.ZodType = z.ZodType,
   Query extends z.ZodType = z.ZodType,
   Body extends z.ZodType = z.ZodType,
   Response extends z.ZodType = z.ZodType,
+  Auth extends AuthRequirement | undefined = AuthRequirement | undefined,
 > {
   operationId: string;
   method: HttpMethod;
@@ -29,6 +40,8 @@ export interface Route<
   otherResponses?: Record<number, { description: string; schema: z.ZodType }>;
   /** Largest accepted body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
+  /** Omitted: anyone may call. */
+  auth?: Auth;
 }
 
 /** Returns the route unchanged, with its schema types inferred. */
@@ -37,7 +50,8 @@ export function defineRoute<
   Query extends z.ZodType,
   Body extends z.ZodType,
   Response extends z.ZodType,
->(route: Route<Params, Query, Body, Response>): Route<Params, Query, Body, Response> {
+  const Auth extends AuthRequirement | undefined = undefined,
+>(route: Route<Params, Query, Body, Response, Auth>): Route<Params, Query, Body, Response, Auth> {
   return route;
 }
 

@@ -5,6 +5,7 @@
  */
 const resources = require('./resources.json');
 const profiles = require('../../stack/profiles.json');
+const { localSigningKey } = require('../../stack/local-secrets.js');
 
 const localBrokerSecret = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:peakcart-local-kafka';
 
@@ -123,7 +124,8 @@ function requiredEnv(name, stage) {
 module.exports.stage = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const prefix = `${resources.service}-${stage}`;
-  const local = Object.values(profiles).find((profile) => profile.stage === stage);
+  const localName = Object.keys(profiles).find((name) => profiles[name].stage === stage);
+  const local = localName && profiles[localName];
   if (local) {
     const brokers = process.env.KAFKA_BROKERS || `127.0.0.1:${local.kafkaPort}`;
     return {
@@ -134,6 +136,7 @@ module.exports.stage = async ({ resolveVariable }) => {
         KAFKA_BROKERS: brokers,
         DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || `http://127.0.0.1:${local.dynamodbPort}`,
         LOG_LEVEL: process.env.LOG_LEVEL || 'INFO',
+        JWT_SIGNING_KEY: process.env.JWT_SIGNING_KEY || localSigningKey(localName),
       },
       kafkaBootstrapServers: brokers.split(','),
       kafkaAccess: { saslScram512Auth: [localBrokerSecret] },
@@ -149,6 +152,7 @@ module.exports.stage = async ({ resolveVariable }) => {
       DYNAMODB_ENDPOINT: '',
       // AWS_REGION is set by Lambda itself and may not be overridden.
       LOG_LEVEL: 'INFO',
+      JWT_SIGNING_KEY: `{{resolve:ssm:/${resources.service}/${stage}/jwt-signing-key}}`,
     },
     kafkaBootstrapServers: brokers.split(','),
     kafkaAccess: { saslScram512Auth: [requiredEnv('PEAKCART_KAFKA_SECRET_ARN', stage)] },

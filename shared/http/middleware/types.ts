@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { Caller } from '../../auth';
 
 /** Input of a route after parsing and validation. */
 export interface ValidatedInput {
@@ -9,6 +10,6 @@ export interface ValidatedInput {
 }
 
 /** The API Gateway event as the middleware stack passes it along. */
-export type HttpEvent = APIGatewayProxyEvent & { validated?: ValidatedInput };
+export type HttpEvent = APIGatewayProxyEvent & { validated?: ValidatedInput; caller?: Caller };
 
 export type HttpMiddleware = MiddlewareObj<HttpEvent, APIGatewayProxyResult, Error, Context>;
