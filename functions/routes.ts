@@ -3,7 +3,8 @@
  * a test checks that every http event of serverless.yml has its route in this list.
  */
 import type { Route } from '../shared/http';
+import { catalogRoutes } from './catalog/routes';
 import { platformRoutes } from './platform/routes';
 import { searchRoutes } from './search/routes';
 
-export const allRoutes: readonly Route[] = [...platformRoutes, ...searchRoutes];
+export const allRoutes: readonly Route[] = [...platformRoutes, ...catalogRoutes, ...searchRoutes];

@@ -21,7 +21,7 @@ async function relatedOrNone(keyword: string): Promise<string[]> {
   }
 }
 
-export const handler = httpHandler(searchRoute, async ({ query }, event) => {
+export const handler = httpHandler(searchRoute, async ({ query, caller }, event) => {
   const [results, related] = await Promise.all([
     lowestPriceByKeyword({
       keyword: query.q,
@@ -35,6 +35,7 @@ export const handler = httpHandler(searchRoute, async ({ query }, event) => {
     keyword: query.q,
     resultCount: results.totalGroups,
     channel: 'search',
+    memberId: caller?.memberId,
     sessionId: sessionIdOf(event),
   });
   const next = query.offset + results.groups.length;

@@ -41,6 +41,8 @@ export const searchRoute = defineRoute({
   path: '/search',
   summary: 'Product groups for a keyword, cheapest lowest total price first, each with its cheapest offers',
   tags: ['search'],
+  // A signed-in member's searches feed their history and related keywords; anyone may search.
+  auth: 'optional',
   query: z.strictObject({
     q: searchKeyword,
     limit: count(maxGroupsPerPage, defaultGroupsPerPage).describe('Groups per page'),
