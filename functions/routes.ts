@@ -3,8 +3,16 @@
  * a test checks that every http event of serverless.yml has its route in this list.
  */
 import type { Route } from '../shared/http';
+import { authRoutes } from './auth/routes';
 import { catalogRoutes } from './catalog/routes';
+import { memberRoutes } from './members/routes';
 import { platformRoutes } from './platform/routes';
 import { searchRoutes } from './search/routes';
 
-export const allRoutes: readonly Route[] = [...platformRoutes, ...catalogRoutes, ...searchRoutes];
+export const allRoutes: readonly Route[] = [
+  ...platformRoutes,
+  ...memberRoutes,
+  ...authRoutes,
+  ...catalogRoutes,
+  ...searchRoutes,
+];

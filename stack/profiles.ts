@@ -79,5 +79,6 @@ export function functionEnvironment(profile: StackProfile): Record<string, strin
     AWS_REGION: 'us-east-1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO',
     JWT_SIGNING_KEY: localSigningKey(profile.name),
+    LOGIN_LOCK_SECONDS: process.env.LOGIN_LOCK_SECONDS ?? '900',
   };
 }

@@ -81,7 +81,8 @@ export function openApiDocument(routes: readonly Route[], info: ApiInfo) {
       responses: {
         [route.successStatus ?? 200]: {
           description: route.summary,
-          content: { 'application/json': { schema: route.response } },
+          // 204 No Content has no body to describe.
+          ...(route.successStatus !== 204 && { content: { 'application/json': { schema: route.response } } }),
         },
         ...others,
         ...errors,

@@ -137,6 +137,7 @@ module.exports.stage = async ({ resolveVariable }) => {
         DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || `http://127.0.0.1:${local.dynamodbPort}`,
         LOG_LEVEL: process.env.LOG_LEVEL || 'INFO',
         JWT_SIGNING_KEY: process.env.JWT_SIGNING_KEY || localSigningKey(localName),
+        LOGIN_LOCK_SECONDS: process.env.LOGIN_LOCK_SECONDS || '900',
       },
       kafkaBootstrapServers: brokers.split(','),
       kafkaAccess: { saslScram512Auth: [localBrokerSecret] },
@@ -153,6 +154,7 @@ module.exports.stage = async ({ resolveVariable }) => {
       // AWS_REGION is set by Lambda itself and may not be overridden.
       LOG_LEVEL: 'INFO',
       JWT_SIGNING_KEY: `{{resolve:ssm:/${resources.service}/${stage}/jwt-signing-key}}`,
+      LOGIN_LOCK_SECONDS: '900',
     },
     kafkaBootstrapServers: brokers.split(','),
     kafkaAccess: { saslScram512Auth: [requiredEnv('PEAKCART_KAFKA_SECRET_ARN', stage)] },
