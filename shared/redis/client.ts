@@ -53,6 +53,15 @@ export async function connectedRedis(): Promise<Redis> {
   return redis;
 }
 
+/** The replies of a pipeline, which reports a failed command in its reply rather than by rejecting. */
+export async function execOrThrow(pipeline: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
+  const results = (await pipeline.exec()) ?? [];
+  return results.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
+}
+
 /** host:port the cache client talks to. */
 export function redisEndpoint(): string {
   const url = new URL(requireEnv('REDIS_URL'));

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { logger } from '../logger';
-import { connectedRedis } from './client';
+import { connectedRedis, execOrThrow } from './client';
 
 export interface LoginGuardPolicy {
   /** Failures per account before it is locked. */
@@ -78,10 +78,10 @@ export async function lockedForSeconds(email: string, ip: string, policy: LoginG
     const redis = await connectedRedis();
     const pipeline = redis.pipeline();
     for (const [key] of counters) pipeline.get(key).pttl(key);
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = await execOrThrow(pipeline);
     counters.forEach(([, limit], index) => {
-      const count = Number(replies[index * 2]?.[1] ?? 0);
-      const ttl = Number(replies[index * 2 + 1]?.[1] ?? 0);
+      const count = Number(replies[index * 2] ?? 0);
+      const ttl = Number(replies[index * 2 + 1] ?? 0);
       if (count >= limit) lockedMs = Math.max(lockedMs, ttl > 0 ? ttl : policy.lockSeconds * 1000);
     });
   } catch (error) {

@@ -21,7 +21,7 @@ import type { Offer, OfferSummary } from '../domain/catalog';
 import { isListed, totalPrice } from '../domain/catalog';
 import type { RankedGroup } from '../domain/search';
 import { suggestPrefixes } from '../domain/search';
-import { connectedRedis } from './client';
+import { connectedRedis, execOrThrow } from './client';
 
 const groupKeys = (groupId: string) => ({
   offers: `group:{${groupId}}:offers`,
@@ -110,14 +110,6 @@ async function cache(): Promise<PriceCacheClient> {
     defined.add(redis);
   }
   return redis as PriceCacheClient;
-}
-
-async function execOrThrow(pipeline: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
-  const results = (await pipeline.exec()) ?? [];
-  return results.map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
 }
 
 /**
