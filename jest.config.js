@@ -1,11 +1,11 @@
 /**
  * Unit tests need nothing running; integration and end-to-end tests need the local stack that
- * scripts/test.sh brings up. swc also compiles the ESM-only packages (middy, jose) for jest.
+ * scripts/test.sh brings up. swc also compiles the ESM-only middy packages for jest.
  */
 const transform = {
   '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
 };
-const transformIgnorePatterns = ['/node_modules/(?!@middy/|jose/)'];
+const transformIgnorePatterns = ['/node_modules/(?!@middy/)'];
 
 module.exports = {
   // Integration tests wait on real servers; unit tests finish long before this.

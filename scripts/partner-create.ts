@@ -4,12 +4,12 @@
  *   npm run partner:create -- "<name>" [--per-second 10] [--burst 20] [--profile dev|test]
  *
  * The local dev stack by default; against AWS, run it with the stage's environment (TABLE_PREFIX,
- * AWS_REGION) and credentials set and no --profile.
+ * AWS_REGION) and credentials set and no --profile (see support/profile.ts).
  */
 import { parseArgs } from 'node:util';
 import { closeDynamo } from '../shared/dynamo/client';
 import { createPartner } from '../shared/dynamo/partner-store';
-import { functionEnvironment, isProfileName, loadProfile } from '../stack/profiles';
+import { useProfile } from './support/profile';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -28,11 +28,7 @@ async function main(): Promise<void> {
       'usage: npm run partner:create -- "<name>" [--per-second N>0] [--burst N>=1] [--profile dev|test]',
     );
   }
-  if (values.profile !== undefined) {
-    if (!isProfileName(values.profile))
-      throw new Error(`--profile must be dev or test, not "${values.profile}"`);
-    Object.assign(process.env, functionEnvironment(loadProfile(values.profile)));
-  }
+  useProfile(values.profile);
   const { partner, apiKey } = await createPartner(name, { perSecond, burst });
   console.log(`partner ${partner.name} (${partner.partnerId}): ${perSecond}/s, burst ${burst}`);
   console.log(`API key (shown only now): ${apiKey}`);
