@@ -18,7 +18,7 @@ import { connectedRedis } from './client';
 import { knownKeywordsKey, suggestKey } from './price-cache';
 
 const popularKey = (day: string) => `popular:${day}`;
-const relatedKey = (keyword: string) => `related:${keyword}`;
+export const relatedKey = (keyword: string) => `related:${keyword}`;
 const recentKey = (visitor: string) => `recent:${visitor}`;
 const seenKey = (eventId: string) => `insights:seen:${eventId}`;
 

@@ -23,15 +23,15 @@ import type { RankedGroup } from '../domain/search';
 import { suggestPrefixes } from '../domain/search';
 import { connectedRedis, execOrThrow } from './client';
 
-const groupKeys = (groupId: string) => ({
+export const groupKeys = (groupId: string) => ({
   offers: `group:{${groupId}}:offers`,
   state: `group:{${groupId}}:state`,
   keywords: `group:{${groupId}}:keywords`,
   dropped: `group:{${groupId}}:dropped`,
   offerPrefix: `offer:{${groupId}}:`,
 });
-const keywordGroupsKey = (keyword: string) => `keyword:${keyword}:groups`;
-const keywordEmptyKey = (keyword: string) => `keyword:${keyword}:empty`;
+export const keywordGroupsKey = (keyword: string) => `keyword:${keyword}:groups`;
+export const keywordEmptyKey = (keyword: string) => `keyword:${keyword}:empty`;
 export const knownKeywordsKey = 'suggest:known';
 export const suggestKey = (prefix: string) => `suggest:${prefix}`;
 
@@ -79,7 +79,7 @@ return {applied, lowest[2] or false, redis.call('HKEYS', KEYS[3]), redis.call('S
 `;
 
 // A page of a group's offers, cheapest first, with what search shows of each, and the group's size.
-const groupOffersScript = `
+export const groupOffersScript = `
 local first = tonumber(ARGV[2])
 local ids = redis.call('ZRANGE', KEYS[1], first, first + tonumber(ARGV[3]) - 1, 'WITHSCORES')
 local page = {redis.call('ZCARD', KEYS[1])}
