@@ -234,7 +234,8 @@ describe('the partner API', () => {
     );
     await putOffer(f.id('a2'), offerInput({ groupId: f.a, keywords: [f.keyword], price: 6_000 }));
     await eventually('the offers', async () => (await search(f.keyword)).body.totalGroups === 1);
-    const { apiKey } = await createPartner(`partner ${f.id('')}`, { perSecond: 1, burst: 3 });
+    // One token per 4 s: a slow first request (a cold function) cannot refill the bucket mid-test.
+    const { apiKey } = await createPartner(`partner ${f.id('')}`, { perSecond: 0.25, burst: 3 });
     const lowestPrice = (key?: string) =>
       call<{ results: unknown[]; error?: { code: string } }>(
         `/partner/v1/lowest-price?keyword=${f.keyword}`,
@@ -261,6 +262,7 @@ describe('the partner API', () => {
     expect(refused.body.error?.code).toBe('too_many_requests');
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(4);
 
     // Internal search is not subject to partner quotas.
     expect((await search(f.keyword)).status).toBe(200);
