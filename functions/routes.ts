@@ -5,6 +5,7 @@
 import type { Route } from '../shared/http';
 import { authRoutes } from './auth/routes';
 import { catalogRoutes } from './catalog/routes';
+import { checkoutRoutes } from './checkout/routes';
 import { memberRoutes } from './members/routes';
 import { platformRoutes } from './platform/routes';
 import { searchRoutes } from './search/routes';
@@ -14,5 +15,6 @@ export const allRoutes: readonly Route[] = [
   ...memberRoutes,
   ...authRoutes,
   ...catalogRoutes,
+  ...checkoutRoutes,
   ...searchRoutes,
 ];

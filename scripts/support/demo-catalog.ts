@@ -87,7 +87,8 @@ const pad = (value: number, width: number) => String(value).padStart(width, '0')
 const roundTo = (value: number, step: number) => Math.max(step, Math.round(value / step) * step);
 
 /** The keywords most demo groups share, for trying search and for benchmarks. */
-export const demoKeywords = products.slice(0, 10).flatMap(([korean, english]) => [korean, english]);
+export const demoKeywords: string[] = [];
+for (const [korean, english] of products.slice(0, 10)) demoKeywords.push(korean, english);
 
 export const seededAt = '2026-01-01T00:00:00.000Z';
 

@@ -1,0 +1,225 @@
+/**
+ * The orders table, and the stock of the catalog's offers as orders take and give it back.
+ * Items: an order, pk `ORDER#<orderId>`, sk `ORDER`, listed per buyer by gsi1 (`BUYER#<memberId>`,
+ * `<placedAt>#<orderId>`, newest last).
+ *
+ * Placing an order is one transaction: every line's stock taken (conditional on enough stock, the
+ * offer listed and the price still the one charged), the order written, and its outbox entries
+ * written. Concurrent buyers therefore can never take more than there is; DynamoDB refuses the
+ * transaction of whoever comes too late. Each status change is one transaction too: conditional
+ * on the status it starts from, with its stock given back and its outbox entries.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { OrderAmounts, OrderItem, OrderStatus } from '../domain/order';
+import { type OutboxEntry, outboxPut } from '../outbox/outbox';
+import { dynamoClient, tableName } from './client';
+
+export interface ShippingAddress {
+  recipient: string;
+  phone: string;
+  postalCode: string;
+  line1: string;
+  line2?: string;
+}
+
+export interface Order {
+  orderId: string;
+  memberId: string;
+  status: OrderStatus;
+  items: OrderItem[];
+  amounts: OrderAmounts;
+  shippingAddress: ShippingAddress;
+  payment: { method: 'card'; last4: string; refunded: number; declineReason?: string };
+  /** Age band, gender and region of the buyer when ordering, for analytics. */
+  buyer: { ageBand: string; gender: string; region: string };
+  placedAt: string;
+  updatedAt: string;
+  /** Incremented by every change; every event of the order carries it. */
+  version: number;
+  trackingNumber?: string;
+}
+
+/** A line could not be taken: not enough stock, or the offer changed or left the catalog. */
+export class StockUnavailableError extends Error {
+  constructor(
+    readonly offerId: string,
+    readonly reason: 'out_of_stock' | 'offer_changed',
+  ) {
+    super(`Offer ${offerId}: ${reason}`);
+    this.name = 'StockUnavailableError';
+  }
+}
+
+/** The order is no longer in a status the change may start from. */
+export class OrderStatusConflictError extends Error {
+  constructor(readonly orderId: string) {
+    super(`Order ${orderId} changed status meanwhile`);
+    this.name = 'OrderStatusConflictError';
+  }
+}
+
+const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
+const offerKey = (offerId: string) => ({ pk: `OFFER#${offerId}`, sk: 'OFFER' });
+
+function orderItem(order: Order): Record<string, unknown> {
+  return {
+    ...orderKey(order.orderId),
+    gsi1pk: `BUYER#${order.memberId}`,
+    gsi1sk: `${order.placedAt}#${order.orderId}`,
+    ...order,
+  };
+}
+
+function orderFromItem(item: Record<string, unknown>): Order {
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...order } = item;
+  return order as unknown as Order;
+}
+
+const takeStock = (item: OrderItem) => ({
+  Update: {
+    TableName: tableName('catalog'),
+    Key: offerKey(item.offerId),
+    UpdateExpression: 'SET stock = stock - :quantity ADD version :one',
+    ConditionExpression: 'removed = :false AND stock >= :quantity AND price = :price',
+    ExpressionAttributeValues: {
+      ':quantity': item.quantity,
+      ':one': 1,
+      ':false': false,
+      ':price': item.unitPrice,
+    },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  },
+});
+
+const giveBackStock = (item: OrderItem) => ({
+  Update: {
+    TableName: tableName('catalog'),
+    Key: offerKey(item.offerId),
+    UpdateExpression: 'SET stock = stock + :quantity ADD version :one',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':quantity': item.quantity, ':one': 1 },
+  },
+});
+
+function isConflict(error: unknown): boolean {
+  return (
+    error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict')
+  );
+}
+
+/** Runs a transaction, retrying (with jitter) while it only collides with concurrent ones. */
+async function transact(input: ConstructorParameters<typeof TransactWriteCommand>[0]): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await dynamoClient().send(new TransactWriteCommand(input));
+      return;
+    } catch (error) {
+      if (!isConflict(error) || attempt >= 8) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(attempt, 5)));
+    }
+  }
+}
+
+/** Takes the stock of every line and writes the order with its outbox entries, or nothing. */
+export async function placeOrder(order: Order, outbox: readonly OutboxEntry[]): Promise<void> {
+  try {
+    await transact({
+      TransactItems: [
+        ...order.items.map(takeStock),
+        {
+          Put: {
+            TableName: tableName('orders'),
+            Item: orderItem(order),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...outbox.map(outboxPut),
+      ],
+    });
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const reasons = error.CancellationReasons ?? [];
+      for (const [index, item] of order.items.entries()) {
+        const reason = reasons[index];
+        if (reason?.Code !== 'ConditionalCheckFailed') continue;
+        const old = reason.Item;
+        const enough = Number(old?.stock?.N ?? 0) >= item.quantity && old?.removed?.BOOL === false;
+        throw new StockUnavailableError(item.offerId, enough ? 'offer_changed' : 'out_of_stock');
+      }
+    }
+    throw error;
+  }
+}
+
+/**
+ * Moves the order from one of `from` to `next.status`, writing `next` whole, giving back the stock
+ * of `restock` lines, with the outbox entries; OrderStatusConflictError if it moved meanwhile.
+ */
+export async function changeOrder(
+  next: Order,
+  from: readonly OrderStatus[],
+  outbox: readonly OutboxEntry[],
+  restock: readonly OrderItem[] = [],
+): Promise<void> {
+  const statuses = Object.fromEntries(from.map((status, index) => [`:from${index}`, status]));
+  try {
+    await transact({
+      TransactItems: [
+        {
+          Put: {
+            TableName: tableName('orders'),
+            Item: orderItem(next),
+            ConditionExpression: `#status IN (${Object.keys(statuses).join(', ')}) AND version = :previous`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ...statuses, ':previous': next.version - 1 },
+          },
+        },
+        ...restock.map(giveBackStock),
+        ...outbox.map(outboxPut),
+      ],
+    });
+  } catch (error) {
+    if (
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+    ) {
+      throw new OrderStatusConflictError(next.orderId);
+    }
+    throw error;
+  }
+}
+
+export async function findOrder(orderId: string): Promise<Order | undefined> {
+  const { Item } = await dynamoClient().send(
+    new GetCommand({ TableName: tableName('orders'), Key: orderKey(orderId), ConsistentRead: true }),
+  );
+  return Item ? orderFromItem(Item) : undefined;
+}
+
+export interface OrderPage {
+  orders: Order[];
+  /** Where the next page starts; undefined on the last page. */
+  next?: Record<string, unknown>;
+}
+
+/** A buyer's orders, newest first. */
+export async function ordersOfBuyer(
+  memberId: string,
+  limit: number,
+  after?: Record<string, unknown>,
+): Promise<OrderPage> {
+  const page = await dynamoClient().send(
+    new QueryCommand({
+      TableName: tableName('orders'),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :buyer',
+      ExpressionAttributeValues: { ':buyer': `BUYER#${memberId}` },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: after,
+    }),
+  );
+  return { orders: (page.Items ?? []).map(orderFromItem), next: page.LastEvaluatedKey };
+}

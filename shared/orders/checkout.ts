@@ -1,0 +1,218 @@
+/**
+ * Placing an order: prices from the catalog, stock taken in one transaction with the order and its
+ * event, then the payment. A declined payment gives the stock back; a payment whose outcome is
+ * unknown (the gateway timed out) is looked up, and voided if it never arrived, before anything
+ * is decided. A retried request with the same Idempotency-Key answers the same order.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Offer } from '../domain/catalog';
+import { ageBand } from '../domain/member';
+import {
+  type DiscountRule,
+  noPromotions,
+  type OrderInput,
+  priceOrder,
+  statusesAllowing,
+} from '../domain/order';
+import { claimIdempotencyKey } from '../dynamo/idempotency-store';
+import { findMember, isWithdrawn } from '../dynamo/member-store';
+import { findOffer } from '../dynamo/offer-store';
+import { changeOrder, findOrder, type Order, placeOrder, StockUnavailableError } from '../dynamo/order-store';
+import { ApiError, ConflictError, NotFoundError, UnauthorizedError } from '../http';
+import { logger } from '../logger';
+import { type OutboxEntry, offerSnapshotEntry, sendSoon } from '../outbox/outbox';
+import {
+  type Authorization,
+  type CardDetails,
+  last4,
+  type PaymentProvider,
+  PaymentTimeoutError,
+} from '../payments/provider';
+import { sandbox } from '../payments/sandbox';
+import { orderEventEntry, orderEventTypes } from './events';
+
+export interface CheckoutOptions {
+  payments?: PaymentProvider;
+  /** Where promotions plug in: the discount of each line (none until promotions exist). */
+  discounts?: DiscountRule;
+  now?: Date;
+}
+
+export interface CheckoutResult {
+  order: Order;
+  /** True when the key had been used: this is the earlier request's order. */
+  replayed: boolean;
+}
+
+const requestHash = (input: OrderInput) =>
+  createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+
+async function offersOf(input: OrderInput): Promise<{ offer: Offer; quantity: number }[]> {
+  const offers = await Promise.all(input.items.map((item) => findOffer(item.offerId)));
+  return input.items.map((item, index) => {
+    const offer = offers[index];
+    if (!offer || offer.removed) throw new NotFoundError(`No offer ${item.offerId}`);
+    if (offer.stock < item.quantity) {
+      throw new ConflictError('out_of_stock', `Offer ${item.offerId} has ${offer.stock} left`);
+    }
+    return { offer, quantity: item.quantity };
+  });
+}
+
+function stockEntries(order: Order, now: Date): OutboxEntry[] {
+  return order.items.map((item) => offerSnapshotEntry(item.offerId, randomUUID(), now));
+}
+
+/** Authorizes, or, when the gateway's answer is lost, finds out what happened and settles it. */
+async function authorize(payments: PaymentProvider, order: Order, card: CardDetails): Promise<Authorization> {
+  try {
+    return await payments.authorize(order.orderId, order.amounts.total, card);
+  } catch (error) {
+    if (!(error instanceof PaymentTimeoutError)) throw error;
+  }
+  logger.warn('payment outcome unknown, reconciling', { orderId: order.orderId });
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const found = await payments.find(order.orderId);
+    if (found?.state === 'authorized' || found?.state === 'captured') {
+      return { status: 'authorized', paymentId: found.paymentId, amount: found.amount, last4: found.last4 };
+    }
+    if (found)
+      return {
+        status: 'declined',
+        paymentId: order.orderId,
+        reason: found.declineReason ?? 'voided',
+        last4: found.last4,
+      };
+    await sleep(200);
+  }
+  // Never arrived: void it, so that it is refused if it still does.
+  const state = await payments.void(order.orderId);
+  if (state === 'authorized' || state === 'captured') {
+    return {
+      status: 'authorized',
+      paymentId: order.orderId,
+      amount: order.amounts.total,
+      last4: last4(card),
+    };
+  }
+  return { status: 'declined', paymentId: order.orderId, reason: 'voided', last4: last4(card) };
+}
+
+async function settlePayment(
+  payments: PaymentProvider,
+  placed: Order,
+  card: CardDetails,
+  now: Date,
+): Promise<Order> {
+  const outcome = await authorize(payments, placed, card);
+  if (outcome.status === 'authorized') {
+    await payments.capture(placed.orderId);
+    const paid: Order = {
+      ...placed,
+      status: 'paid',
+      version: placed.version + 1,
+      updatedAt: now.toISOString(),
+    };
+    const entries = [orderEventEntry(orderEventTypes.paid, paid, now)];
+    await changeOrder(paid, statusesAllowing('pay'), entries);
+    await sendSoon(entries);
+    return paid;
+  }
+  const failed: Order = {
+    ...placed,
+    status: 'payment_failed',
+    version: placed.version + 1,
+    updatedAt: now.toISOString(),
+    payment: { ...placed.payment, declineReason: outcome.reason },
+  };
+  const entries = [
+    orderEventEntry(orderEventTypes.paymentFailed, failed, now, { reason: outcome.reason }),
+    ...stockEntries(failed, now),
+  ];
+  await changeOrder(failed, statusesAllowing('fail_payment'), entries, failed.items);
+  await sendSoon(entries);
+  return failed;
+}
+
+/** Places the member's order and pays for it. */
+export async function checkout(
+  memberId: string,
+  idempotencyKey: string,
+  input: OrderInput,
+  options: CheckoutOptions = {},
+): Promise<CheckoutResult> {
+  const now = options.now ?? new Date();
+  const payments = options.payments ?? sandbox;
+  const hash = requestHash(input);
+  const claim = { orderId: randomUUID(), requestHash: hash, claimedAt: now.toISOString() };
+  const earlier = await claimIdempotencyKey(memberId, idempotencyKey, claim);
+  if (earlier && earlier.requestHash !== hash) {
+    throw new ApiError(
+      422,
+      'idempotency_key_reused',
+      'This Idempotency-Key was used for a different request',
+    );
+  }
+  if (earlier) {
+    const order = await findOrder(earlier.orderId);
+    if (order) return { order, replayed: true };
+    if (now.getTime() - Date.parse(earlier.claimedAt) < 30_000) {
+      throw new ApiError(
+        409,
+        'request_in_progress',
+        'The first request with this key is still being handled; retry',
+        undefined,
+        {
+          'Retry-After': '1',
+        },
+      );
+    }
+    // The first attempt ended before placing anything: place it now, under the same order id.
+  }
+  const orderId = earlier?.orderId ?? claim.orderId;
+  const member = await findMember(memberId);
+  if (!member || isWithdrawn(member)) throw new UnauthorizedError('This account no longer exists');
+  const lines = await offersOf(input);
+  const { items, amounts } = priceOrder(lines, options.discounts ?? noPromotions);
+  const order: Order = {
+    orderId,
+    memberId,
+    status: 'placed',
+    items,
+    amounts,
+    shippingAddress: input.shippingAddress,
+    payment: {
+      method: 'card',
+      last4: last4({ number: input.payment.cardNumber, expiryMonth: 0, expiryYear: 0 }),
+      refunded: 0,
+    },
+    buyer: { ageBand: ageBand(member.birthYear, now), gender: member.gender, region: member.region },
+    placedAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    version: 1,
+  };
+  const entries = [orderEventEntry(orderEventTypes.placed, order, now), ...stockEntries(order, now)];
+  try {
+    await placeOrder(order, entries);
+  } catch (error) {
+    if (error instanceof StockUnavailableError) {
+      throw error.reason === 'out_of_stock'
+        ? new ConflictError('out_of_stock', `Offer ${error.offerId} does not have that many left`)
+        : new ConflictError(
+            'offer_changed',
+            `Offer ${error.offerId} changed meanwhile; review the price and retry`,
+          );
+    }
+    const existing = await findOrder(orderId);
+    if (existing) return { order: existing, replayed: true };
+    throw error;
+  }
+  await sendSoon(entries);
+  const card = {
+    number: input.payment.cardNumber,
+    expiryMonth: input.payment.expiryMonth,
+    expiryYear: input.payment.expiryYear,
+  };
+  return { order: await settlePayment(payments, order, card, now), replayed: false };
+}

@@ -1,0 +1,52 @@
+/**
+ * Order events on the order topic, keyed by order id so one order's events stay in order. Each
+ * carries what history and analytics need: the lines with seller, product group, quantity, unit
+ * price, unit cost, discount and promotion; the amounts; the buyer's age band, gender and region
+ * (never their name, address or card); the order's version; and, for refunds, the amount.
+ */
+import { amountBand } from '../domain/order';
+import type { Order } from '../dynamo/order-store';
+import { domainEvent } from '../kafka/events';
+import { eventEntry, type OutboxEntry } from '../outbox/outbox';
+
+export const orderEventTypes = {
+  placed: 'OrderPlaced',
+  paid: 'OrderPaid',
+  paymentFailed: 'OrderPaymentFailed',
+  cancelled: 'OrderCancelled',
+  shipped: 'OrderShipped',
+  delivered: 'OrderDelivered',
+  returnRequested: 'OrderReturnRequested',
+  returned: 'OrderReturned',
+  exchangeRequested: 'OrderExchangeRequested',
+  exchanged: 'OrderExchanged',
+} as const;
+
+export function orderEventEntry(
+  type: string,
+  order: Order,
+  now: Date,
+  extra: Record<string, unknown> = {},
+): OutboxEntry {
+  return eventEntry(
+    'orderEvents',
+    domainEvent(
+      {
+        type,
+        source: 'checkout',
+        key: order.orderId,
+        data: {
+          orderId: order.orderId,
+          memberId: order.memberId,
+          status: order.status,
+          version: order.version,
+          items: order.items,
+          amounts: order.amounts,
+          buyer: { ...order.buyer, amountBand: amountBand(order.amounts.total) },
+          ...extra,
+        },
+      },
+      now,
+    ),
+  );
+}

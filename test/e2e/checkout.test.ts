@@ -1,0 +1,412 @@
+/**
+ * Checkout as buyers and sellers meet it, through serverless-offline on the real test stack:
+ * orders paid with the sandbox gateway's test cards, stock that can never be oversold, retries
+ * that never charge twice, the order's life after payment, and events that survive Kafka being
+ * down.
+ */
+import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Consumer } from 'kafkajs';
+import { closeDynamo, dynamoClient, tableName } from '../../shared/dynamo/client';
+import { topics } from '../../shared/infra';
+import { closeKafka } from '../../shared/kafka/client';
+import { relayPending } from '../../shared/outbox/outbox';
+import { sandboxCards } from '../../shared/payments/sandbox';
+import { closeRedis } from '../../shared/redis/client';
+import { kafka as kafkaComponent } from '../../stack/components/kafka';
+import { loadProfile } from '../../stack/profiles';
+import { down, up } from '../../stack/stack';
+import { offerInput, uniqueToken } from '../support/catalog';
+import { eventually, testKafka } from '../support/kafka';
+import { type OfflineApi, startOffline } from '../support/offline';
+
+let api: OfflineApi;
+let watcher: Consumer;
+const orderEvents: { key: string; event: { id: string; type: string; data: Record<string, unknown> } }[] = [];
+
+interface Answer {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field
+  body: any;
+  headers: Headers;
+}
+
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const response = await fetch(`${api.baseUrl}${path}`, {
+    method,
+    headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+async function account(accountType: 'member' | 'seller') {
+  const email = `${accountType}-${randomUUID()}@example.com`;
+  const password = 'checkout-passphrase-7';
+  const created = await call('POST', '/members', {
+    email,
+    password,
+    name: '이도윤',
+    birthYear: 1988,
+    gender: 'male',
+    region: 'daejeon',
+    accountType,
+  });
+  expect(created.status).toBe(201);
+  const login = await call('POST', '/auth/login', { email, password });
+  return {
+    memberId: created.body.memberId as string,
+    auth: { authorization: `Bearer ${login.body.accessToken}` },
+  };
+}
+
+let seller: Awaited<ReturnType<typeof account>>;
+let buyer: Awaited<ReturnType<typeof account>>;
+
+beforeAll(async () => {
+  watcher = testKafka.consumer({ groupId: `e2e-checkout-${randomUUID()}` });
+  await watcher.connect();
+  await watcher.subscribe({ topic: topics.orderEvents as string, fromBeginning: true });
+  await watcher.run({
+    eachMessage: async ({ message }) => {
+      orderEvents.push({
+        key: message.key?.toString() ?? '',
+        event: JSON.parse(message.value?.toString() ?? '{}'),
+      });
+    },
+  });
+  api = await startOffline();
+  [seller, buyer] = await Promise.all([account('seller'), account('member')]);
+}, 120_000);
+
+afterAll(async () => {
+  await watcher?.disconnect();
+  await closeKafka();
+  await closeRedis();
+  closeDynamo();
+  await api?.stop();
+});
+
+async function listOffer(overrides: Parameters<typeof offerInput>[0]) {
+  const offerId = `o${uniqueToken()}`;
+  const answer = await call('PUT', `/offers/${offerId}`, offerInput(overrides), seller.auth);
+  expect(answer.status).toBe(201);
+  return offerId;
+}
+
+const stockOf = async (offerId: string) =>
+  (await call('GET', `/offers/${offerId}`, undefined, seller.auth)).body.stock as number;
+
+function orderBody(
+  items: { offerId: string; quantity: number }[],
+  cardNumber: string = sandboxCards.approved,
+) {
+  return {
+    items,
+    shippingAddress: {
+      recipient: '이도윤',
+      phone: '010-1234-5678',
+      postalCode: '34126',
+      line1: '대전 유성구 대학로 99',
+    },
+    payment: { method: 'card', cardNumber, expiryMonth: 12, expiryYear: 2030 },
+  };
+}
+
+const order = (body: unknown, key = `key-${randomUUID()}`, who = buyer) =>
+  call('POST', '/orders', body, { ...who.auth, 'idempotency-key': key });
+
+const eventsOf = (orderId: string) =>
+  orderEvents.filter((entry) => entry.key === orderId).map((entry) => entry.event);
+
+describe('placing an order', () => {
+  it('charges catalog prices with shipping once per seller, and goes all the way to delivered', async () => {
+    const group = `g${uniqueToken()}`;
+    const a = await listOffer({
+      groupId: group,
+      price: 12_000,
+      shippingFee: 3_000,
+      stock: 5,
+      unitCost: 8_000,
+    });
+    const b = await listOffer({ groupId: `${group}b`, price: 5_000, shippingFee: 2_500, stock: 5 });
+    const placed = await order(
+      orderBody([
+        { offerId: a, quantity: 2 },
+        { offerId: b, quantity: 1 },
+      ]),
+    );
+    expect(placed.status).toBe(201);
+    expect(placed.body).toMatchObject({
+      status: 'paid',
+      amounts: { items: 29_000, discount: 0, shipping: 3_000, total: 32_000 },
+      payment: { method: 'card', last4: '4242', refunded: 0 },
+    });
+    expect(placed.body.items[0]).not.toHaveProperty('unitCost');
+    const { orderId } = placed.body;
+    expect(await stockOf(a)).toBe(3);
+    expect(await stockOf(b)).toBe(4);
+
+    for (const status of ['shipped', 'delivered']) {
+      const moved = await call(
+        'PUT',
+        `/orders/${orderId}/delivery`,
+        { status, trackingNumber: 'CJ123456789' },
+        seller.auth,
+      );
+      expect(moved).toMatchObject({ status: 200, body: { status } });
+    }
+    const mine = await call('GET', `/orders/${orderId}`, undefined, buyer.auth);
+    expect(mine.body).toMatchObject({ status: 'delivered', trackingNumber: 'CJ123456789', version: 4 });
+
+    const events = await eventually('the order events', () => {
+      const found = eventsOf(orderId);
+      return found.length >= 4 ? found : undefined;
+    });
+    expect(events.map((event) => event.type)).toEqual([
+      'OrderPlaced',
+      'OrderPaid',
+      'OrderShipped',
+      'OrderDelivered',
+    ]);
+    expect(events[1]?.data).toMatchObject({
+      orderId,
+      memberId: buyer.memberId,
+      version: 2,
+      items: [
+        expect.objectContaining({
+          offerId: a,
+          sellerId: seller.memberId,
+          groupId: group,
+          quantity: 2,
+          unitPrice: 12_000,
+          unitCost: 8_000,
+          promotionId: null,
+        }),
+        expect.objectContaining({ offerId: b, quantity: 1 }),
+      ],
+      amounts: { total: 32_000 },
+      buyer: {
+        ageBand: expect.stringMatching(/^\d+s$/),
+        gender: 'male',
+        region: 'daejeon',
+        amountBand: '10k-50k',
+      },
+    });
+    const payment = await dynamoClient().send(
+      new GetCommand({ TableName: tableName('payments'), Key: { pk: `PAYMENT#${orderId}`, sk: 'PAYMENT' } }),
+    );
+    expect(payment.Item).toMatchObject({ state: 'captured', amount: 32_000, last4: '4242' });
+    expect(JSON.stringify(payment.Item)).not.toContain(sandboxCards.approved);
+  });
+
+  it.each([
+    ['declined', sandboxCards.declined, 'card_declined'],
+    ['insufficient funds', sandboxCards.insufficientFunds, 'insufficient_funds'],
+    ['a timeout that never reached the gateway', sandboxCards.lateArrival, 'voided'],
+  ])('gives the stock back when the payment fails: %s', async (_name, card, reason) => {
+    const offerId = await listOffer({ groupId: `g${uniqueToken()}`, stock: 3 });
+    const failed = await order(orderBody([{ offerId, quantity: 2 }], card));
+    expect(failed).toMatchObject({
+      status: 402,
+      body: { error: { code: 'payment_declined', details: [{ message: reason }] } },
+    });
+    expect(await stockOf(offerId)).toBe(3);
+    const orderId = failed.headers.get('location')?.split('/').pop() ?? '';
+    expect((await call('GET', `/orders/${orderId}`, undefined, buyer.auth)).body).toMatchObject({
+      status: 'payment_failed',
+    });
+  });
+
+  it('settles a timeout whose payment did go through as paid, charged once', async () => {
+    const offerId = await listOffer({ groupId: `g${uniqueToken()}`, stock: 3, price: 7_000 });
+    const placed = await order(orderBody([{ offerId, quantity: 1 }], sandboxCards.lateAnswer));
+    expect(placed).toMatchObject({ status: 201, body: { status: 'paid' } });
+    expect(await stockOf(offerId)).toBe(2);
+  });
+
+  it('answers a retry with the same key with the same order, charged once; another body with that key is refused', async () => {
+    const offerId = await listOffer({ groupId: `g${uniqueToken()}`, stock: 5, price: 10_000 });
+    const key = `retry-${randomUUID()}`;
+    const body = orderBody([{ offerId, quantity: 1 }]);
+    const answers = await Promise.all([order(body, key), order(body, key)]);
+    const again = await order(body, key);
+    const ids = new Set([...answers, again].filter((a) => a.status < 300).map((a) => a.body.orderId));
+    expect(ids.size).toBe(1);
+    expect(again).toMatchObject({ status: 200 });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    for (const answer of answers) expect([200, 201, 409]).toContain(answer.status);
+    expect(await stockOf(offerId)).toBe(4);
+
+    const other = await order(orderBody([{ offerId, quantity: 2 }]), key);
+    expect(other).toMatchObject({ status: 422, body: { error: { code: 'idempotency_key_reused' } } });
+    expect(await stockOf(offerId)).toBe(4);
+  });
+
+  it('never sells more than there is: 200 buyers at once for 10 units', async () => {
+    const offerId = await listOffer({ groupId: `g${uniqueToken()}`, stock: 10, price: 1_000 });
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () => order(orderBody([{ offerId, quantity: 1 }]))),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(10);
+    expect(statuses.every((status) => status === 201 || status === 409)).toBe(true);
+    expect(answers.filter((a) => a.status === 409).every((a) => a.body.error.code === 'out_of_stock')).toBe(
+      true,
+    );
+    expect(await stockOf(offerId)).toBe(0);
+  }, 120_000);
+});
+
+describe('after payment', () => {
+  async function paidOrder(stock = 5) {
+    const offerId = await listOffer({ groupId: `g${uniqueToken()}`, stock, price: 20_000, shippingFee: 0 });
+    const placed = await order(orderBody([{ offerId, quantity: 2 }]));
+    expect(placed.status).toBe(201);
+    return { offerId, orderId: placed.body.orderId as string };
+  }
+  const deliver = async (orderId: string, status: string) =>
+    call('PUT', `/orders/${orderId}/delivery`, { status }, seller.auth);
+
+  it('cancels before shipping with a refund and the stock back; cannot cancel twice into anything else', async () => {
+    const { offerId, orderId } = await paidOrder();
+    expect(await stockOf(offerId)).toBe(3);
+    const cancelled = await call('POST', `/orders/${orderId}/cancel`, undefined, buyer.auth);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', payment: { refunded: 40_000 } });
+    expect(await stockOf(offerId)).toBe(5);
+    expect((await deliver(orderId, 'shipped')).body.error.code).toBe('illegal_transition');
+    const payment = await dynamoClient().send(
+      new GetCommand({ TableName: tableName('payments'), Key: { pk: `PAYMENT#${orderId}`, sk: 'PAYMENT' } }),
+    );
+    expect(payment.Item).toMatchObject({ refunded: 40_000 });
+  });
+
+  it('refuses to cancel a shipped order, then returns it with a refund and exchanges another', async () => {
+    const { offerId, orderId } = await paidOrder();
+    await deliver(orderId, 'shipped');
+    const late = await call('POST', `/orders/${orderId}/cancel`, undefined, buyer.auth);
+    expect(late).toMatchObject({ status: 409, body: { error: { code: 'illegal_transition' } } });
+    expect(
+      (await call('POST', `/orders/${orderId}/returns`, { reason: 'too small' }, buyer.auth)).status,
+    ).toBe(409);
+    await deliver(orderId, 'delivered');
+    const requested = await call('POST', `/orders/${orderId}/returns`, { reason: 'too small' }, buyer.auth);
+    expect(requested.body.status).toBe('return_requested');
+    const returned = await deliver(orderId, 'returned');
+    expect(returned.body.status).toBe('returned');
+    expect((await call('GET', `/orders/${orderId}`, undefined, buyer.auth)).body.payment.refunded).toBe(
+      40_000,
+    );
+    expect(await stockOf(offerId)).toBe(5);
+
+    const second = await paidOrder();
+    await deliver(second.orderId, 'shipped');
+    await deliver(second.orderId, 'delivered');
+    const exchange = await call(
+      'POST',
+      `/orders/${second.orderId}/exchanges`,
+      { reason: 'wrong colour' },
+      buyer.auth,
+    );
+    expect(exchange.body.status).toBe('exchange_requested');
+    expect((await deliver(second.orderId, 'exchanged')).body.status).toBe('exchanged');
+    expect((await deliver(second.orderId, 'delivered')).status).toBe(409);
+  });
+
+  it('shows a buyer only their own orders, newest first and paged', async () => {
+    const other = await account('member');
+    const { orderId } = await paidOrder();
+    expect((await call('GET', `/orders/${orderId}`, undefined, other.auth)).status).toBe(404);
+    expect((await call('POST', `/orders/${orderId}/cancel`, undefined, other.auth)).status).toBe(404);
+    expect((await deliver(orderId, 'shipped')).status).toBe(200);
+    const stranger = await account('seller');
+    expect(
+      (await call('PUT', `/orders/${orderId}/delivery`, { status: 'delivered' }, stranger.auth)).status,
+    ).toBe(403);
+
+    const first = await call('GET', '/orders?limit=2', undefined, buyer.auth);
+    expect(first.body.orders).toHaveLength(2);
+    expect(first.body.orders[0].placedAt >= first.body.orders[1].placedAt).toBe(true);
+    const next = await call('GET', `/orders?limit=2&cursor=${first.body.nextCursor}`, undefined, buyer.auth);
+    expect(next.status).toBe(200);
+    expect(next.body.orders[0].orderId).not.toBe(first.body.orders[1].orderId);
+    const stolen = await call('GET', `/orders?cursor=${first.body.nextCursor}`, undefined, other.auth);
+    expect(stolen).toMatchObject({ status: 400, body: { error: { code: 'invalid_cursor' } } });
+    expect((await call('GET', '/orders', undefined, other.auth)).body.orders).toEqual([]);
+  });
+});
+
+describe('bad orders', () => {
+  let offerId: string;
+  beforeAll(async () => {
+    offerId = await listOffer({ groupId: `g${uniqueToken()}`, stock: 5 });
+  });
+  const line = (overrides: Record<string, unknown> = {}) =>
+    orderBody([{ offerId, quantity: 1, ...overrides }]);
+
+  it.each([
+    ['quantity 0', () => line({ quantity: 0 }), 400, 'validation_failed'],
+    ['quantity 10^9', () => line({ quantity: 1e9 }), 400, 'validation_failed'],
+    ['a price in the body', () => line({ price: 1 }), 400, 'validation_failed'],
+    ['a total in the body', () => ({ ...line(), total: 1 }), 400, 'validation_failed'],
+    [
+      'an unknown offer',
+      () => orderBody([{ offerId: `nope${uniqueToken()}`, quantity: 1 }]),
+      404,
+      'not_found',
+    ],
+    [
+      'an invalid card number',
+      () => orderBody([{ offerId, quantity: 1 }], '4242424242424241'),
+      400,
+      'validation_failed',
+    ],
+    ['more than there is', () => line({ quantity: 6 }), 409, 'out_of_stock'],
+    ['a 1 MB body', () => ({ ...line(), note: 'x'.repeat(1024 * 1024) }), 413, 'payload_too_large'],
+  ])('%s gets a 4xx with an error code', async (_name, body, status, code) => {
+    const answer = await order(body());
+    expect(answer).toMatchObject({ status, body: { error: { code } } });
+  });
+
+  it('needs an Idempotency-Key and a signed-in member', async () => {
+    const noKey = await call('POST', '/orders', line(), buyer.auth);
+    expect(noKey).toMatchObject({ status: 400, body: { error: { code: 'idempotency_key_required' } } });
+    const anonymous = await call('POST', '/orders', line(), { 'idempotency-key': `key-${randomUUID()}` });
+    expect(anonymous.status).toBe(401);
+    expect(await stockOf(offerId)).toBe(5);
+  });
+});
+
+describe('with Kafka stopped', () => {
+  const profile = loadProfile('test');
+
+  afterAll(async () => {
+    await up(profile, () => undefined, [kafkaComponent]);
+  }, 120_000);
+
+  it('still takes orders, and every event arrives once Kafka is back', async () => {
+    const offerId = await listOffer({ groupId: `g${uniqueToken()}`, stock: 5 });
+    await down(profile, () => undefined, [kafkaComponent]);
+    const placed = await order(orderBody([{ offerId, quantity: 1 }]));
+    expect(placed).toMatchObject({ status: 201, body: { status: 'paid' } });
+    const { orderId } = placed.body;
+    await up(profile, () => undefined, [kafkaComponent]);
+    // The scheduled relay runs every minute; run it now rather than wait.
+    await eventually('the relay', async () => (await relayPending().catch(() => -1)) >= 0);
+    const events = await eventually(
+      'the events written while Kafka was down',
+      () => {
+        const found = eventsOf(orderId);
+        return found.length >= 2 ? found : undefined;
+      },
+      60_000,
+    );
+    expect(events.map((event) => event.type).sort()).toEqual(['OrderPaid', 'OrderPlaced']);
+  }, 180_000);
+});
