@@ -22,7 +22,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import Redis from 'ioredis';
 import { demoKeywords } from '../scripts/support/demo-catalog';
 import { useProfile } from '../scripts/support/profile';
-import { spawnOffline } from '../stack/offline';
+import { startOffline } from '../stack/offline';
 import { isProfileName, loadProfile, type ProfileName } from '../stack/profiles';
 
 const { values } = parseArgs({
@@ -47,7 +47,7 @@ const connections = Number(values.connections);
 const groupsPerPage = 10;
 const offersPerGroup = 10;
 const relatedShown = 5;
-const warmUpSeconds = 15;
+const warmUpSeconds = 5;
 
 interface Stats {
   requests: number;
@@ -230,34 +230,16 @@ async function main(): Promise<void> {
     );
     server.close();
 
-    const profile = loadProfile(profileName);
-    const offline = spawnOffline(profile, ['ignore', 'pipe', 'pipe']);
-    let output = '';
-    offline.stdout?.on('data', (chunk) => (output += chunk));
-    offline.stderr?.on('data', (chunk) => (output += chunk));
-    const stopOffline = () => offline.pid && process.kill(-offline.pid, 'SIGINT');
-    process.once('SIGINT', () => {
-      stopOffline();
-      process.exit(130);
-    });
+    const api = await startOffline(loadProfile(profileName));
     try {
-      const deadline = Date.now() + 90_000;
-      while (!output.includes('Server ready')) {
-        if (offline.exitCode !== null || Date.now() > deadline)
-          throw new Error(`serverless offline did not start:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      const base = `http://127.0.0.1:${profile.apiPort}/search?q=`;
-      // serverless-offline runs each concurrent invocation in a worker thread of its own, like
-      // Lambda runs containers: the first round at full concurrency pays those cold starts and
-      // is not measured.
+      const base = `${api.baseUrl}/search?q=`;
+      // The first round at full concurrency pays the functions' cold starts and is not measured.
       await load((index) => `${base}${encodeURIComponent(keywordAt(index))}`, warmUpSeconds);
       const offlineHttp = await load((index) => `${base}${encodeURIComponent(keywordAt(index))}`);
       rows.push(line(`(b) bare node:http, ${connections} connections`, bareHttp));
-      rows.push(line(`(b) GET /search via serverless-offline`, offlineHttp, bareHttp));
+      rows.push(line('(b) GET /search via serverless-offline', offlineHttp, bareHttp));
     } finally {
-      stopOffline();
-      await new Promise((resolve) => offline.once('exit', resolve));
+      await api.stop();
     }
   }
 

@@ -17,3 +17,47 @@ export function spawnOffline(profile: StackProfile, stdio: StdioOptions): ChildP
     env: { ...process.env, ...functionEnvironment(profile), SLS_TELEMETRY_DISABLED: '1' },
   });
 }
+
+export interface OfflineApi {
+  baseUrl: string;
+  /** Everything the process printed so far. */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+/** Serves the API for the profile (tests, benchmarks) and resolves once it answers HTTP. */
+export async function startOffline(profile: StackProfile, timeoutMs = 90_000): Promise<OfflineApi> {
+  const child = spawnOffline(profile, ['ignore', 'pipe', 'pipe']);
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const api: OfflineApi = {
+    baseUrl: `http://localhost:${profile.apiPort}`,
+    output: () => output,
+    stop: async () => {
+      if (child.pid === undefined || child.exitCode !== null) return;
+      process.kill(-child.pid, 'SIGINT');
+      const killer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 15_000);
+      await exited(child);
+      clearTimeout(killer);
+    },
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`serverless offline exited with ${child.exitCode}:\n${output}`);
+    if (output.includes('Server ready')) return api;
+    await sleep(200);
+  }
+  await api.stop();
+  throw new Error(`serverless offline did not start within ${timeoutMs / 1000} s:\n${output}`);
+}
