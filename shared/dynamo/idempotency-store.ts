@@ -52,3 +52,24 @@ export async function claimIdempotencyKey(
     claimedAt: String(Item.claimedAt),
   };
 }
+
+/** The claim of a key, if a request made one. */
+export async function findIdempotencyClaim(
+  memberId: string,
+  key: string,
+): Promise<IdempotencyClaim | undefined> {
+  const { Item } = await dynamoClient().send(
+    new GetCommand({
+      TableName: tableName('idempotency'),
+      Key: claimKey(memberId, key),
+      ConsistentRead: true,
+    }),
+  );
+  return Item
+    ? {
+        orderId: String(Item.orderId),
+        requestHash: String(Item.requestHash),
+        claimedAt: String(Item.claimedAt),
+      }
+    : undefined;
+}

@@ -10,7 +10,7 @@
  * on the status it starts from, with its stock given back and its outbox entries.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderAmounts, OrderItem, OrderStatus } from '../domain/order';
 import { type OutboxEntry, outboxPut } from '../outbox/outbox';
 import { dynamoClient, tableName } from './client';
@@ -60,6 +60,15 @@ export class OrderStatusConflictError extends Error {
 }
 
 const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
+const pendingShards = 4;
+/**
+ * While an order waits for its payment's outcome, a marker lists it for the reconciler: should the
+ * function end before the outcome is known, the order is settled later, not left holding stock.
+ */
+const pendingPaymentKey = (order: Pick<Order, 'orderId' | 'placedAt'>) => ({
+  pk: `PAYMENT-PENDING#${order.orderId.charCodeAt(0) % pendingShards}`,
+  sk: `${order.placedAt}#${order.orderId}`,
+});
 const offerKey = (offerId: string) => ({ pk: `OFFER#${offerId}`, sk: 'OFFER' });
 
 function orderItem(order: Order): Record<string, unknown> {
@@ -135,6 +144,12 @@ export async function placeOrder(order: Order, outbox: readonly OutboxEntry[]): 
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
+        {
+          Put: {
+            TableName: tableName('orders'),
+            Item: { ...pendingPaymentKey(order), orderId: order.orderId },
+          },
+        },
         ...outbox.map(outboxPut),
       ],
     });
@@ -178,6 +193,9 @@ export async function changeOrder(
         },
         ...restock.map(giveBackStock),
         ...outbox.map(outboxPut),
+        ...(next.status === 'paid' || next.status === 'payment_failed'
+          ? [{ Delete: { TableName: tableName('orders'), Key: pendingPaymentKey(next) } }]
+          : []),
       ],
     });
   } catch (error) {
@@ -222,4 +240,31 @@ export async function ordersOfBuyer(
     }),
   );
   return { orders: (page.Items ?? []).map(orderFromItem), next: page.LastEvaluatedKey };
+}
+
+/** Forgets the marker of an order whose payment was settled some other way. */
+export async function clearPaymentMarker(order: Pick<Order, 'orderId' | 'placedAt'>): Promise<void> {
+  await dynamoClient().send(
+    new DeleteCommand({ TableName: tableName('orders'), Key: pendingPaymentKey(order) }),
+  );
+}
+
+/** Orders placed before `before` whose payment outcome was never settled. */
+export async function ordersAwaitingPayment(before: Date): Promise<string[]> {
+  const pages = await Promise.all(
+    Array.from({ length: pendingShards }, (_, shard) =>
+      dynamoClient().send(
+        new QueryCommand({
+          TableName: tableName('orders'),
+          KeyConditionExpression: 'pk = :pending AND sk < :before',
+          ExpressionAttributeValues: {
+            ':pending': `PAYMENT-PENDING#${shard}`,
+            ':before': before.toISOString(),
+          },
+          Limit: 100,
+        }),
+      ),
+    ),
+  );
+  return pages.flatMap((page) => (page.Items ?? []).map((item) => String(item.orderId)));
 }

@@ -15,7 +15,11 @@ import {
   priceOrder,
   statusesAllowing,
 } from '../domain/order';
-import { claimIdempotencyKey } from '../dynamo/idempotency-store';
+import {
+  claimIdempotencyKey,
+  findIdempotencyClaim,
+  type IdempotencyClaim,
+} from '../dynamo/idempotency-store';
 import { findMember, isWithdrawn } from '../dynamo/member-store';
 import { findOffer } from '../dynamo/offer-store';
 import { changeOrder, findOrder, type Order, placeOrder, StockUnavailableError } from '../dynamo/order-store';
@@ -25,11 +29,11 @@ import { type OutboxEntry, offerSnapshotEntry, sendSoon } from '../outbox/outbox
 import {
   type Authorization,
   type CardDetails,
-  last4,
   type PaymentProvider,
   PaymentTimeoutError,
 } from '../payments/provider';
 import { sandbox } from '../payments/sandbox';
+import { giveBack, passGate } from '../redis/stock-gate';
 import { orderEventEntry, orderEventTypes } from './events';
 
 export interface CheckoutOptions {
@@ -64,13 +68,11 @@ function stockEntries(order: Order, now: Date): OutboxEntry[] {
   return order.items.map((item) => offerSnapshotEntry(item.offerId, randomUUID(), now));
 }
 
-/** Authorizes, or, when the gateway's answer is lost, finds out what happened and settles it. */
-async function authorize(payments: PaymentProvider, order: Order, card: CardDetails): Promise<Authorization> {
-  try {
-    return await payments.authorize(order.orderId, order.amounts.total, card);
-  } catch (error) {
-    if (!(error instanceof PaymentTimeoutError)) throw error;
-  }
+/**
+ * What became of a payment whose answer never came: looked up, and voided if the gateway never
+ * got it, so that it is refused if it still arrives.
+ */
+export async function lookUpPayment(payments: PaymentProvider, order: Order): Promise<Authorization> {
   logger.warn('payment outcome unknown, reconciling', { orderId: order.orderId });
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const found = await payments.find(order.orderId);
@@ -86,26 +88,33 @@ async function authorize(payments: PaymentProvider, order: Order, card: CardDeta
       };
     await sleep(200);
   }
-  // Never arrived: void it, so that it is refused if it still does.
   const state = await payments.void(order.orderId);
-  if (state === 'authorized' || state === 'captured') {
-    return {
-      status: 'authorized',
-      paymentId: order.orderId,
-      amount: order.amounts.total,
-      last4: last4(card),
-    };
-  }
-  return { status: 'declined', paymentId: order.orderId, reason: 'voided', last4: last4(card) };
+  return state === 'authorized' || state === 'captured'
+    ? {
+        status: 'authorized',
+        paymentId: order.orderId,
+        amount: order.amounts.total,
+        last4: order.payment.last4,
+      }
+    : { status: 'declined', paymentId: order.orderId, reason: 'voided', last4: order.payment.last4 };
 }
 
-async function settlePayment(
+async function authorize(payments: PaymentProvider, order: Order, card: CardDetails): Promise<Authorization> {
+  try {
+    return await payments.authorize(order.orderId, order.amounts.total, card);
+  } catch (error) {
+    if (!(error instanceof PaymentTimeoutError)) throw error;
+  }
+  return lookUpPayment(payments, order);
+}
+
+/** Records the payment's outcome: paid, or failed with the stock given back. */
+export async function settle(
   payments: PaymentProvider,
   placed: Order,
-  card: CardDetails,
+  outcome: Authorization,
   now: Date,
 ): Promise<Order> {
-  const outcome = await authorize(payments, placed, card);
   if (outcome.status === 'authorized') {
     await payments.capture(placed.orderId);
     const paid: Order = {
@@ -132,10 +141,38 @@ async function settlePayment(
   ];
   await changeOrder(failed, statusesAllowing('fail_payment'), entries, failed.items);
   await sendSoon(entries);
+  await giveBack(failed.items);
   return failed;
 }
 
-/** Places the member's order and pays for it. */
+async function replay(earlier: IdempotencyClaim, hash: string): Promise<CheckoutResult> {
+  if (earlier.requestHash !== hash) {
+    throw new ApiError(
+      422,
+      'idempotency_key_reused',
+      'This Idempotency-Key was used for a different request',
+    );
+  }
+  const order = await findOrder(earlier.orderId);
+  if (order) return { order, replayed: true };
+  throw new ApiError(
+    409,
+    'request_in_progress',
+    'The first request with this key is still being handled; retry',
+    undefined,
+    {
+      'Retry-After': '1',
+    },
+  );
+}
+
+const outOfStock = (offerId: string) =>
+  new ConflictError('out_of_stock', `Offer ${offerId} does not have that many left`);
+
+/**
+ * Places the member's order and pays for it. Sold-out answers cost one read and no write: the key
+ * is looked up, the offers read, and the stock gate passed before anything is written.
+ */
 export async function checkout(
   memberId: string,
   idempotencyKey: string,
@@ -145,35 +182,59 @@ export async function checkout(
   const now = options.now ?? new Date();
   const payments = options.payments ?? sandbox;
   const hash = requestHash(input);
-  const claim = { orderId: randomUUID(), requestHash: hash, claimedAt: now.toISOString() };
-  const earlier = await claimIdempotencyKey(memberId, idempotencyKey, claim);
-  if (earlier && earlier.requestHash !== hash) {
-    throw new ApiError(
-      422,
-      'idempotency_key_reused',
-      'This Idempotency-Key was used for a different request',
-    );
+  const known = await findIdempotencyClaim(memberId, idempotencyKey);
+  if (
+    known &&
+    (known.requestHash !== hash ||
+      (await findOrder(known.orderId)) ||
+      now.getTime() - Date.parse(known.claimedAt) < 30_000)
+  ) {
+    return replay(known, hash);
   }
-  if (earlier) {
-    const order = await findOrder(earlier.orderId);
-    if (order) return { order, replayed: true };
-    if (now.getTime() - Date.parse(earlier.claimedAt) < 30_000) {
-      throw new ApiError(
-        409,
-        'request_in_progress',
-        'The first request with this key is still being handled; retry',
-        undefined,
-        {
-          'Retry-After': '1',
-        },
-      );
+  const lines = await offersOf(input);
+  const gateLines = lines.map(({ offer, quantity }) => ({
+    offerId: offer.offerId,
+    quantity,
+    stock: offer.stock,
+  }));
+  if (!(await passGate(gateLines))) throw outOfStock(lines[0]?.offer.offerId ?? '');
+  let placed: Order;
+  try {
+    // A first attempt that ended before placing anything left a claim: its order id is reused.
+    const claim = {
+      orderId: known?.orderId ?? randomUUID(),
+      requestHash: hash,
+      claimedAt: now.toISOString(),
+    };
+    const earlier = known ?? (await claimIdempotencyKey(memberId, idempotencyKey, claim));
+    if (earlier && !known) {
+      await giveBack(gateLines);
+      return replay(earlier, hash);
     }
-    // The first attempt ended before placing anything: place it now, under the same order id.
+    placed = await place(memberId, claim.orderId, input, lines, options, now);
+  } catch (error) {
+    await giveBack(gateLines);
+    throw error;
   }
-  const orderId = earlier?.orderId ?? claim.orderId;
+  const card = {
+    number: input.payment.cardNumber,
+    expiryMonth: input.payment.expiryMonth,
+    expiryYear: input.payment.expiryYear,
+  };
+  const outcome = await authorize(payments, placed, card);
+  return { order: await settle(payments, placed, outcome, now), replayed: false };
+}
+
+async function place(
+  memberId: string,
+  orderId: string,
+  input: OrderInput,
+  lines: { offer: Offer; quantity: number }[],
+  options: CheckoutOptions,
+  now: Date,
+): Promise<Order> {
   const member = await findMember(memberId);
   if (!member || isWithdrawn(member)) throw new UnauthorizedError('This account no longer exists');
-  const lines = await offersOf(input);
   const { items, amounts } = priceOrder(lines, options.discounts ?? noPromotions);
   const order: Order = {
     orderId,
@@ -182,11 +243,7 @@ export async function checkout(
     items,
     amounts,
     shippingAddress: input.shippingAddress,
-    payment: {
-      method: 'card',
-      last4: last4({ number: input.payment.cardNumber, expiryMonth: 0, expiryYear: 0 }),
-      refunded: 0,
-    },
+    payment: { method: 'card', last4: input.payment.cardNumber.slice(-4), refunded: 0 },
     buyer: { ageBand: ageBand(member.birthYear, now), gender: member.gender, region: member.region },
     placedAt: now.toISOString(),
     updatedAt: now.toISOString(),
@@ -198,21 +255,14 @@ export async function checkout(
   } catch (error) {
     if (error instanceof StockUnavailableError) {
       throw error.reason === 'out_of_stock'
-        ? new ConflictError('out_of_stock', `Offer ${error.offerId} does not have that many left`)
+        ? outOfStock(error.offerId)
         : new ConflictError(
             'offer_changed',
             `Offer ${error.offerId} changed meanwhile; review the price and retry`,
           );
     }
-    const existing = await findOrder(orderId);
-    if (existing) return { order: existing, replayed: true };
     throw error;
   }
   await sendSoon(entries);
-  const card = {
-    number: input.payment.cardNumber,
-    expiryMonth: input.payment.expiryMonth,
-    expiryYear: input.payment.expiryYear,
-  };
-  return { order: await settlePayment(payments, order, card, now), replayed: false };
+  return order;
 }

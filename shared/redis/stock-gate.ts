@@ -1,0 +1,82 @@
+/**
+ * A gate in front of the stock: during a flash sale thousands of buyers race for a few units, and
+ * only about as many as there are units should reach DynamoDB's transaction (the one place that
+ * decides, and never oversells). Redis keeps a short-lived count per offer (`stock:{<offerId>}`,
+ * seeded from the stock DynamoDB reports, refreshed every few seconds); a buyer takes from it
+ * first and is told "sold out" at once when it runs dry. The count may be briefly off (a failed
+ * payment gives units back to DynamoDB first), which only lets a few too many through to the
+ * transaction, or turns a few away until the next refresh. Without Redis, everyone goes through.
+ */
+import { logger } from '../logger';
+import { connectedRedis } from './client';
+
+const refreshSeconds = 5;
+const key = (offerId: string) => `stock:{${offerId}}`;
+
+// Seeds the count if it expired, then takes the quantity; gives it back and answers -1 if short.
+const takeScript = `
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3], 'NX')
+local left = redis.call('DECRBY', KEYS[1], ARGV[1])
+if left < 0 then
+  redis.call('INCRBY', KEYS[1], ARGV[1])
+  return -1
+end
+return left
+`;
+
+interface GateCommands {
+  takeStock(key: string, quantity: number, stock: number, seconds: number): Promise<number>;
+}
+const defined = new WeakSet<object>();
+
+export interface GateLine {
+  offerId: string;
+  quantity: number;
+  /** The stock DynamoDB last reported, to seed an expired count. */
+  stock: number;
+}
+
+/** Takes every line from the gate; false (and nothing taken) when one is short. */
+export async function passGate(lines: readonly GateLine[]): Promise<boolean> {
+  try {
+    const redis = await connectedRedis();
+    if (!defined.has(redis)) {
+      redis.defineCommand('takeStock', { numberOfKeys: 1, lua: takeScript });
+      defined.add(redis);
+    }
+    const gate = redis as unknown as GateCommands;
+    const taken: GateLine[] = [];
+    for (const line of lines) {
+      if ((await gate.takeStock(key(line.offerId), line.quantity, line.stock, refreshSeconds)) < 0) {
+        await giveBack(taken);
+        return false;
+      }
+      taken.push(line);
+    }
+    return true;
+  } catch (error) {
+    logger.warn('stock gate unavailable; DynamoDB decides alone', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return true;
+  }
+}
+
+/** Gives units back to the gate (the order did not go through). */
+export async function giveBack(lines: readonly Pick<GateLine, 'offerId' | 'quantity'>[]): Promise<void> {
+  try {
+    const redis = await connectedRedis();
+    const pipeline = redis.pipeline();
+    // Only a count that still exists: an expired one is seeded afresh from DynamoDB.
+    for (const line of lines)
+      pipeline.eval(
+        "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) end return 0",
+        1,
+        key(line.offerId),
+        line.quantity,
+      );
+    await pipeline.exec();
+  } catch {
+    // The count refreshes from DynamoDB within seconds anyway.
+  }
+}
