@@ -98,7 +98,8 @@ async function main(): Promise<void> {
     });
     const order = async (index: number, key: string) => {
       const t = performance.now();
-      const response = await fetch(`${api.baseUrl}/orders`, {
+      // A buyer whose connection is refused or times out counts as status 0 (no order placed).
+      const status = await fetch(`${api.baseUrl}/orders`, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${tokens[index]?.token}`,
@@ -106,10 +107,15 @@ async function main(): Promise<void> {
           'idempotency-key': key,
         },
         body,
-      });
-      await response.arrayBuffer();
+      }).then(
+        async (response) => {
+          await response.arrayBuffer();
+          return response.status;
+        },
+        () => 0,
+      );
       latencies.push(performance.now() - t);
-      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
     };
     // Warm the function before the sale opens (its first invocation loads it).
     await fetch(`${api.baseUrl}/orders`, {
@@ -125,6 +131,13 @@ async function main(): Promise<void> {
     );
     finished = performance.now();
   } finally {
+    const errors = api
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"level":"ERROR"') && !line.includes('kafkajs'));
+    const distinct = [...new Set(errors.map((line) => /"message":"([^"]*)"/.exec(line)?.[1] ?? line))];
+    if (distinct.length > 0)
+      console.log(`function errors (${errors.length}): ${distinct.slice(0, 5).join(' | ')}`);
     await api.stop();
   }
 

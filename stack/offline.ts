@@ -41,7 +41,7 @@ export async function startOffline(profile: StackProfile, timeoutMs = 90_000): P
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const api: OfflineApi = {
-    baseUrl: `http://localhost:${profile.apiPort}`,
+    baseUrl: `http://127.0.0.1:${profile.apiPort}`,
     output: () => output,
     stop: async () => {
       if (child.pid === undefined || child.exitCode !== null) return;

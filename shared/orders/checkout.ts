@@ -191,13 +191,21 @@ export async function checkout(
   ) {
     return replay(known, hash);
   }
-  const lines = await offersOf(input);
+  // Sold out by the gate's count: answered without reading the offers.
+  const first = await passGate(input.items);
+  if (first === 'sold_out') throw outOfStock(input.items[0]?.offerId ?? '');
+  const lines = await offersOf(input).catch(async (error: unknown) => {
+    if (first === 'passed') await giveBack(input.items);
+    throw error;
+  });
   const gateLines = lines.map(({ offer, quantity }) => ({
     offerId: offer.offerId,
     quantity,
     stock: offer.stock,
   }));
-  if (!(await passGate(gateLines))) throw outOfStock(lines[0]?.offer.offerId ?? '');
+  if (first === 'unknown' && (await passGate(gateLines)) === 'sold_out') {
+    throw outOfStock(lines[0]?.offer.offerId ?? '');
+  }
   let placed: Order;
   try {
     // A first attempt that ended before placing anything left a claim: its order id is reused.

@@ -13,9 +13,11 @@ import { connectedRedis } from './client';
 const refreshSeconds = 5;
 const key = (offerId: string) => `stock:{${offerId}}`;
 
-// Seeds the count if it expired, then takes the quantity; gives it back and answers -1 if short.
+// Takes the quantity from the count, seeding it first if it expired and a stock is given (ARGV[2]
+// not empty). Answers what is left, -1 when short (nothing taken), -2 when the count is unknown.
 const takeScript = `
-redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3], 'NX')
+if ARGV[2] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3], 'NX') end
+if redis.call('EXISTS', KEYS[1]) == 0 then return -2 end
 local left = redis.call('DECRBY', KEYS[1], ARGV[1])
 if left < 0 then
   redis.call('INCRBY', KEYS[1], ARGV[1])
@@ -25,19 +27,22 @@ return left
 `;
 
 interface GateCommands {
-  takeStock(key: string, quantity: number, stock: number, seconds: number): Promise<number>;
+  takeStock(key: string, quantity: number, stock: number | '', seconds: number): Promise<number>;
 }
 const defined = new WeakSet<object>();
 
 export interface GateLine {
   offerId: string;
   quantity: number;
-  /** The stock DynamoDB last reported, to seed an expired count. */
-  stock: number;
+  /** The stock DynamoDB last reported, to seed an expired count; unknown before the offer is read. */
+  stock?: number;
 }
 
-/** Takes every line from the gate; false (and nothing taken) when one is short. */
-export async function passGate(lines: readonly GateLine[]): Promise<boolean> {
+/** `passed`; `sold_out` (nothing taken); `unknown` when a count has expired and needs the stock. */
+export type GateAnswer = 'passed' | 'sold_out' | 'unknown';
+
+/** Takes every line from the gate, or nothing. Without Redis, everyone passes. */
+export async function passGate(lines: readonly GateLine[]): Promise<GateAnswer> {
   try {
     const redis = await connectedRedis();
     if (!defined.has(redis)) {
@@ -47,18 +52,19 @@ export async function passGate(lines: readonly GateLine[]): Promise<boolean> {
     const gate = redis as unknown as GateCommands;
     const taken: GateLine[] = [];
     for (const line of lines) {
-      if ((await gate.takeStock(key(line.offerId), line.quantity, line.stock, refreshSeconds)) < 0) {
+      const left = await gate.takeStock(key(line.offerId), line.quantity, line.stock ?? '', refreshSeconds);
+      if (left < 0) {
         await giveBack(taken);
-        return false;
+        return left === -1 ? 'sold_out' : 'unknown';
       }
       taken.push(line);
     }
-    return true;
+    return 'passed';
   } catch (error) {
     logger.warn('stock gate unavailable; DynamoDB decides alone', {
       error: error instanceof Error ? error.message : String(error),
     });
-    return true;
+    return 'passed';
   }
 }
 
