@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inParallel } from '../scripts/support/parallel';
 import { useProfile } from '../scripts/support/profile';
+import { run } from '../scripts/support/run';
 import { startOffline } from '../stack/offline';
 import { isProfileName, loadProfile, type ProfileName } from '../stack/profiles';
 
@@ -44,9 +45,8 @@ async function main(): Promise<void> {
   const { createMember } = await import('../shared/dynamo/member-store');
   const { upsertOffer } = await import('../shared/catalog/offers');
   const { findOffer } = await import('../shared/dynamo/offer-store');
-  const { dynamoClient, tableName, closeDynamo } = await import('../shared/dynamo/client');
-  const { closeKafka } = await import('../shared/kafka/client');
-  const { closeRedis } = await import('../shared/redis/client');
+  const { ordersOfBuyer } = await import('../shared/dynamo/order-store');
+  const { dynamoClient, tableName } = await import('../shared/dynamo/client');
 
   const run = randomUUID().slice(0, 8);
   console.log(`flash sale ${run}: ${buyers} buyers for ${units} units (profile ${profileName})`);
@@ -145,16 +145,9 @@ async function main(): Promise<void> {
   const left = (await findOffer(offerId))?.stock ?? Number.NaN;
   const paidOrders: { orderId: string; memberId: string }[] = [];
   for (const { memberId } of accounts) {
-    const page = await dynamoClient().send(
-      new QueryCommand({
-        TableName: tableName('orders'),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :buyer',
-        ExpressionAttributeValues: { ':buyer': `BUYER#${memberId}` },
-      }),
-    );
-    for (const item of page.Items ?? [])
-      if (item.status === 'paid') paidOrders.push({ orderId: item.orderId, memberId });
+    const { orders } = await ordersOfBuyer(memberId, 10);
+    for (const placed of orders)
+      if (placed.status === 'paid') paidOrders.push({ orderId: placed.orderId, memberId });
   }
   const captured = await Promise.all(
     paidOrders.map(async ({ orderId }) => {
@@ -211,12 +204,6 @@ async function main(): Promise<void> {
       `orders/s           ${ordersPerSecond.toFixed(1)}; raw conditional writes ${writesPerSecond.toFixed(0)}/s (${((ordersPerSecond / writesPerSecond) * 100).toFixed(1)}%)`,
     ].join('\n'),
   );
-  await closeKafka();
-  await closeRedis();
-  closeDynamo();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+run(main);

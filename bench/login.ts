@@ -13,6 +13,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { useProfile } from '../scripts/support/profile';
+import { run } from '../scripts/support/run';
 
 useProfile(process.env.BENCH_PROFILE);
 process.env.LOG_LEVEL = 'ERROR';
@@ -87,9 +88,6 @@ async function main(): Promise<void> {
   const { authenticate } = await import('../shared/http/middleware/authenticate');
   const { handler: login } = await import('../functions/auth/login');
   const { signUp } = await import('../shared/members/accounts');
-  const { closeKafka } = await import('../shared/kafka/client');
-  const { closeRedis } = await import('../shared/redis/client');
-  const { closeDynamo } = await import('../shared/dynamo/client');
 
   const password = 'bench-passphrase-for-logins';
   const email = `bench-${randomUUID()}@example.com`;
@@ -185,13 +183,6 @@ async function main(): Promise<void> {
       verify.p99 <= 0.2 ? 'PASS p99 <= 0.2 ms' : 'MISS p99 > 0.2 ms',
     ),
   );
-
-  await closeKafka();
-  await closeRedis();
-  closeDynamo();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+run(main);

@@ -1,36 +1,40 @@
 /**
- * npm run bench:search — search for a keyword, on the seeded demo catalog (npm run seed).
+ * npm run bench:search — searching the seeded demo catalog (npm run seed) for its common keywords.
  *
- * (a) The search function invoked in-process (no HTTP), one request at a time, beside a bare
- *     ioredis loop issuing the same Redis reads (the keyword's page of groups, each group's
- *     cheapest offers by the same Lua script, related keywords) in the same run.
- *     Targets: p99 <= 2 ms and >= 50% of the bare loop's requests/s.
- * (b) GET /search through serverless-offline under autocannon (50 connections), beside a bare
- *     node:http server answering the same reads as JSON, measured the same way.
+ * (a) The search function (functions/search/by-keyword.ts) invoked in-process, no HTTP, beside a
+ *     bare ioredis client issuing the same Redis reads and answering the same JSON
+ *     (bench/support/bare-search.ts): one call at a time for latency, then --concurrency at a time
+ *     for throughput. The two alternate in short slices, so a busy machine slows both alike.
+ *     Targets, one call at a time: p99 <= 2 ms, and >= 50% of the bare client's requests/s.
+ * (b) GET /search under autocannon (--connections): serverless-offline on the profile's API port
+ *     beside a bare node:http server doing the same reads in a process of its own
+ *     (bench/support/bare-search-server.ts), in alternating halves of the same length.
  *
- *   npm run bench:search -- [--profile dev|test] [--requests 5000] [--duration 10] [--connections 50] [--skip-http]
+ *   npm run bench:search -- [--profile dev|test] [--duration 10] [--connections 50] [--concurrency 8] [--skip-http]
  *
- * The stack must be up and seeded; serverless-offline is started on the profile's API port and
- * stopped at the end.
+ * The profile's stack must be up and seeded. Each scenario runs for --duration seconds (the
+ * concurrent in-process pair for half that); the whole run takes about 8 times --duration plus the
+ * start of serverless-offline, which is stopped at the end, on an error and on Ctrl-C. The search
+ * function sends its search events to Kafka, as every search does.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { fork } from 'node:child_process';
+import { connect } from 'node:net';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import Redis from 'ioredis';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { demoKeywords } from '../scripts/support/demo-catalog';
 import { useProfile } from '../scripts/support/profile';
-import { startOffline } from '../stack/offline';
+import { run } from '../scripts/support/run';
+import { type OfflineApi, startOffline } from '../stack/offline';
 import { isProfileName, loadProfile, type ProfileName } from '../stack/profiles';
 
 const { values } = parseArgs({
   options: {
     profile: { type: 'string', default: 'dev' },
-    requests: { type: 'string', default: '5000' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '8' },
     'skip-http': { type: 'boolean', default: false },
   },
 });
@@ -38,219 +42,322 @@ function profileOption(value: string): ProfileName {
   if (!isProfileName(value)) throw new Error('--profile must be dev or test');
   return value;
 }
-const profileName = profileOption(values.profile);
-useProfile(values.profile);
-process.env.LOG_LEVEL = 'ERROR';
-const requests = Number(values.requests);
-const duration = Number(values.duration);
-const connections = Number(values.connections);
-const groupsPerPage = 10;
-const offersPerGroup = 10;
-const relatedShown = 5;
-const warmUpSeconds = 5;
+function positive(name: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number`);
+  return number;
+}
+const profile = loadProfile(profileOption(values.profile));
+const duration = positive('duration', values.duration);
+const connections = Math.round(positive('connections', values.connections));
+const concurrency = Math.round(positive('concurrency', values.concurrency));
+process.env.LOG_LEVEL = 'WARN';
+useProfile(profile.name);
+
+const p99Target = 2;
+const shareTarget = 0.5;
+/** Length of one turn of a scenario when two alternate in-process. */
+const sliceMs = 250;
 
 interface Stats {
   requests: number;
   perSecond: number;
   p50: number;
   p99: number;
-  errors: number;
+  /** In-process: not 200 or not answered from the cache. HTTP: non-2xx, errors and timeouts. */
+  failed: number;
 }
 
-async function sequential(count: number, run: (index: number) => Promise<void>): Promise<Stats> {
-  const samples = new Array<number>(count);
-  const started = performance.now();
-  for (let index = 0; index < count; index += 1) {
-    const t = performance.now();
-    await run(index);
-    samples[index] = performance.now() - t;
+function stats(latencies: number[], seconds: number, failed: number): Stats {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { requests: sorted.length, perSecond: sorted.length / seconds, p50: at(0.5), p99: at(0.99), failed };
+}
+
+/** One call of a scenario; resolves whether its answer was right. */
+type Call = (index: number) => Promise<boolean>;
+
+/**
+ * Runs the calls in turns of `sliceMs` each, `concurrent` at a time, until each has run for
+ * `seconds`; a call's requests/s count only its own turns.
+ */
+async function alternating(calls: Call[], seconds: number, concurrent: number): Promise<Stats[]> {
+  const runs = calls.map(() => ({ latencies: [] as number[], busyMs: 0, failed: 0, next: 0 }));
+  while (runs.some((state) => state.busyMs < seconds * 1000)) {
+    for (const [index, call] of calls.entries()) {
+      const state = runs[index];
+      if (!state) continue;
+      const started = performance.now();
+      const end = started + sliceMs;
+      const worker = async () => {
+        while (performance.now() < end) {
+          const sent = performance.now();
+          const right = await call(state.next++);
+          state.latencies.push(performance.now() - sent);
+          if (!right) state.failed += 1;
+        }
+      };
+      await Promise.all(Array.from({ length: concurrent }, worker));
+      state.busyMs += performance.now() - started;
+    }
   }
-  const wall = performance.now() - started;
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(count - 1, Math.floor(q * count))] ?? 0;
-  return { requests: count, perSecond: (count / wall) * 1000, p50: at(0.5), p99: at(0.99), errors: 0 };
+  return runs.map((state) => stats(state.latencies, state.busyMs / 1000, state.failed));
 }
 
-async function load(url: (index: number) => string, seconds = duration): Promise<Stats> {
-  let index = 0;
-  const result = await autocannon({
-    url: url(0),
-    connections,
-    duration: seconds,
-    requests: [
+interface Measured {
+  latencies: number[];
+  seconds: number;
+  failed: number;
+}
+
+/** `GET /search` on the server at baseUrl under autocannon for `seconds`, keywords in turn. */
+function underLoad(
+  baseUrl: string,
+  seconds: number,
+  keywordAt: (index: number) => string,
+): Promise<Measured> {
+  let next = 0;
+  const latencies: number[] = [];
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
       {
-        setupRequest: (request) => ({
-          ...request,
-          path: new URL(url(index++)).pathname + new URL(url(index)).search,
-        }),
+        url: baseUrl,
+        connections,
+        duration: seconds,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (request) => ({
+              ...request,
+              path: `/search?q=${encodeURIComponent(keywordAt(next++))}`,
+            }),
+          },
+        ],
       },
-    ],
+      (error, result) => {
+        if (error) reject(error);
+        else
+          resolve({
+            latencies,
+            seconds: result.duration,
+            failed: result.non2xx + result.errors + result.timeouts,
+          });
+      },
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
-  return {
-    requests: result.requests.total,
-    perSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.non2xx + result.errors + result.timeouts,
-  };
 }
 
-function line(name: string, stats: Stats, baseline?: Stats, verdicts: string[] = []): string {
-  const ratio = baseline
-    ? `${((stats.perSecond / baseline.perSecond) * 100).toFixed(0)}% of baseline`
-    : 'baseline';
-  return [
-    name.padEnd(40),
-    String(stats.requests).padStart(8),
-    `${stats.perSecond.toFixed(0)}/s`.padStart(9),
-    `${stats.p50.toFixed(3)} ms`.padStart(11),
-    `${stats.p99.toFixed(3)} ms`.padStart(11),
-    String(stats.errors).padStart(6),
-    ratio.padStart(17),
-    ...verdicts,
-  ].join('  ');
+function together(runs: Measured[]): Stats {
+  return stats(
+    runs.flatMap((measured) => measured.latencies),
+    runs.reduce((sum, measured) => sum + measured.seconds, 0),
+    runs.reduce((sum, measured) => sum + measured.failed, 0),
+  );
 }
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+interface Server {
+  baseUrl: string;
+  stop: () => void;
+}
+
+/** Forks bench/support/bare-search-server.ts and resolves with its address once it listens. */
+function startBareServer(): Promise<Server> {
+  const child = fork(path.join(__dirname, 'support', 'bare-search-server.ts'), [], {
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const stop = () => {
+    if (child.exitCode === null) child.kill();
+  };
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: { port?: number }) =>
+      resolve({ baseUrl: `http://127.0.0.1:${message.port}`, stop }),
+    );
+    child.once('exit', (code) => reject(new Error(`the bare HTTP server exited with ${code}`)));
+  });
+}
+
+/** What Ctrl-C or a kill must stop before the process ends (serverless-offline runs detached). */
+const stopOnSignal = new Set<() => Promise<void> | void>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping what the benchmark started...`);
+    Promise.allSettled([...stopOnSignal].map((stop) => stop())).finally(() => process.exit(130));
+  });
+}
+
+function row(name: string, result: Stats | undefined, baseline?: Stats, verdicts: string[] = []): string {
+  const ratio = !result
+    ? ''
+    : baseline
+      ? `${(result.perSecond / baseline.perSecond).toFixed(2)}x`
+      : 'baseline';
+  return [
+    name.padEnd(44),
+    String(result?.requests ?? '-').padStart(8),
+    (result ? Math.round(result.perSecond).toLocaleString('en') : '-').padStart(8),
+    (result ? result.p50.toFixed(2) : '-').padStart(8),
+    (result ? result.p99.toFixed(2) : '-').padStart(8),
+    String(result?.failed ?? '-').padStart(6),
+    ratio.padStart(8),
+    verdicts.join(', '),
+  ]
+    .join('  ')
+    .trimEnd();
+}
+
+const verdict = (met: boolean, target: string) => `${met ? 'PASS' : 'MISS'} ${target}`;
 
 async function main(): Promise<void> {
+  const { logger } = await import('../shared/logger');
+  logger.setLogLevel('WARN');
   const { handler } = await import('../functions/search/by-keyword');
-  const { groupKeys, groupOffersScript, keywordEmptyKey, keywordGroupsKey } = await import(
-    '../shared/redis/price-cache'
-  );
-  const { relatedKey } = await import('../shared/redis/keyword-insights');
   const { flushSearchEvents } = await import('../shared/search/search-events');
-  const { closeKafka } = await import('../shared/kafka/client');
-  const { closeRedis } = await import('../shared/redis/client');
-  const { closeDynamo } = await import('../shared/dynamo/client');
+  const { connectedRedis } = await import('../shared/redis/client');
+  const { keywordGroupsKey } = await import('../shared/redis/price-cache');
+  const { connectBareSearch } = await import('./support/bare-search');
 
-  const bare = new Redis(process.env.REDIS_URL ?? '', { lazyConnect: true });
-  await bare.connect();
-  bare.defineCommand('groupOffers', { numberOfKeys: 1, lua: groupOffersScript });
-  const counts = await Promise.all(demoKeywords.map((keyword) => bare.zcard(keywordGroupsKey(keyword))));
-  const keywords = demoKeywords.filter((_, index) => (counts[index] ?? 0) > 0);
-  if (keywords.length < demoKeywords.length) {
-    console.error(
-      'The demo catalog is not (fully) in Redis: run `npm run seed` (or `npm run cache:rebuild`) first.',
+  const redis = await connectedRedis();
+  const counts = await Promise.all(demoKeywords.map((keyword) => redis.zcard(keywordGroupsKey(keyword))));
+  const missing = demoKeywords.filter((_, index) => counts[index] === 0);
+  if (missing.length > 0) {
+    throw new Error(
+      `The demo catalog is not in Redis on ${process.env.REDIS_URL} (no group for "${missing.join('", "')}"): run npm run seed first.`,
     );
-    process.exit(1);
   }
-  const groupsPerKeyword = counts.reduce((sum, count) => sum + (count ?? 0), 0) / counts.length;
-  const keywordAt = (index: number) => keywords[index % keywords.length] as string;
-
-  /** The reads of one cached search, as the search function issues them, answered as its JSON. */
-  async function bareSearch(keyword: string): Promise<string> {
-    const key = keywordGroupsKey(keyword);
-    const [replies, related] = await Promise.all([
-      bare
-        .pipeline()
-        .zrange(key, 0, groupsPerPage - 1, 'WITHSCORES')
-        .zcard(key)
-        .exists(keywordEmptyKey(keyword))
-        .exec(),
-      bare.zrange(relatedKey(keyword), 0, relatedShown - 1, 'REV'),
-    ]);
-    const page = (replies?.[0]?.[1] ?? []) as string[];
-    const pipeline = bare.pipeline() as unknown as {
-      groupOffers: (...args: unknown[]) => void;
-      exec: () => Promise<[Error | null, unknown][] | null>;
-    };
-    for (let index = 0; index < page.length; index += 2) {
-      const keys = groupKeys(page[index] as string);
-      pipeline.groupOffers(keys.offers, keys.offerPrefix, 0, offersPerGroup);
-    }
-    const groups = await pipeline.exec();
-    return JSON.stringify({ keyword, groups: groups?.map(([, value]) => value), related });
+  let groups = 0;
+  let offers = 0;
+  for await (const keys of redis.scanStream({ match: 'group:*:offers', count: 1000 }) as AsyncIterable<
+    string[]
+  >) {
+    groups += keys.length;
+    const sizes = await Promise.all(keys.map((key) => redis.zcard(key)));
+    offers += sizes.reduce((sum, size) => sum + size, 0);
   }
+  const keywordAt = (index: number) => demoKeywords[index % demoKeywords.length] ?? '';
+  const perKeyword = counts.reduce((sum, count) => sum + count, 0) / counts.length;
+  console.log(
+    `Catalog in Redis (${profile.name}): ${groups.toLocaleString('en')} groups, ${offers.toLocaleString('en')} listed offers; ${demoKeywords.length} keywords of ${Math.round(perKeyword)} groups each on average, in turn; answers of 10 groups x 10 offers.`,
+  );
 
+  const bare = await connectBareSearch(process.env.REDIS_URL ?? '');
   const context = {
-    awsRequestId: 'bench',
+    awsRequestId: 'bench-search',
     functionName: 'search-by-keyword',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:search-by-keyword',
+    memoryLimitInMB: '256',
     getRemainingTimeInMillis: () => 10_000,
   } as unknown as Context;
-  const event = (keyword: string) =>
-    ({
-      httpMethod: 'GET',
-      path: '/search',
-      resource: '/search',
-      headers: { 'x-session-id': 'bench-session' },
-      multiValueHeaders: {},
-      pathParameters: null,
-      queryStringParameters: { q: keyword },
-      multiValueQueryStringParameters: null,
-      stageVariables: null,
-      isBase64Encoded: false,
-      body: null,
-      requestContext: { requestId: randomUUID(), identity: { sourceIp: '127.0.0.1' } },
-    }) as unknown as APIGatewayProxyEvent;
-  let failures = 0;
-  const search = async (index: number) => {
-    const answer = (await handler(event(keywordAt(index)), context)) as APIGatewayProxyResult;
-    if (answer.statusCode !== 200 || !answer.body.includes('"source":"cache"')) failures += 1;
+  const searchEvent = (keyword: string, index: number): APIGatewayProxyEvent => ({
+    httpMethod: 'GET',
+    path: '/search',
+    resource: '/search',
+    headers: { 'x-session-id': `bench-session-${index % 1_000}` },
+    multiValueHeaders: {},
+    pathParameters: null,
+    queryStringParameters: { q: keyword },
+    multiValueQueryStringParameters: { q: [keyword] },
+    stageVariables: null,
+    isBase64Encoded: false,
+    body: null,
+    requestContext: { requestId: `bench-${index}` } as APIGatewayProxyEvent['requestContext'],
+  });
+  const bareCall: Call = async (index) => (await bare.search(keywordAt(index))).length > 0;
+  const functionCall: Call = async (index) => {
+    const answer = await handler(searchEvent(keywordAt(index), index), context);
+    return answer.statusCode === 200 && answer.body.includes('"source":"cache"');
   };
 
-  // Warm-up: connections, scripts loaded, JIT.
-  for (let index = 0; index < 1_000; index += 1) {
-    await search(index);
-    await bareSearch(keywordAt(index));
+  const rows: string[] = [];
+  try {
+    console.log(
+      `(a) in-process: warming up, then ${duration} s one at a time and ${duration / 2} s ${concurrency} at a time each...`,
+    );
+    await alternating([bareCall, functionCall], 1, 1);
+    await alternating([bareCall, functionCall], 1, concurrency);
+    const [bareOne, functionOne] = await alternating([bareCall, functionCall], duration, 1);
+    const [bareMany, functionMany] = await alternating([bareCall, functionCall], duration / 2, concurrency);
+    await flushSearchEvents();
+    if (!bareOne || !functionOne || !bareMany || !functionMany) throw new Error('a scenario did not run');
+    rows.push(
+      row('(a) bare ioredis, same reads, 1 at a time', bareOne),
+      row('(a) search function in-process, 1 at a time', functionOne, bareOne, [
+        verdict(functionOne.p99 <= p99Target, `p99 <= ${p99Target} ms`),
+        verdict(functionOne.perSecond >= shareTarget * bareOne.perSecond, `>= ${shareTarget * 100}%`),
+      ]),
+      row(`(a) bare ioredis, same reads, ${concurrency} at a time`, bareMany),
+      row(`(a) search function in-process, ${concurrency} at a time`, functionMany, bareMany),
+    );
+  } finally {
+    bare.close();
   }
-  const bareLoop = await sequential(requests, (index) => bareSearch(keywordAt(index)).then(() => undefined));
-  const inProcess = await sequential(requests, search);
-  inProcess.errors = failures;
-  await flushSearchEvents();
-
-  const rows = [
-    `catalog: ${counts.length} demo keywords, ${groupsPerKeyword.toFixed(0)} groups each on average; ${groupsPerPage} groups x ${offersPerGroup} offers per answer; profile ${values.profile}`,
-    [
-      'scenario'.padEnd(40),
-      'requests'.padStart(8),
-      'rate'.padStart(9),
-      'p50'.padStart(11),
-      'p99'.padStart(11),
-      'errors'.padStart(6),
-      'ratio'.padStart(17),
-    ].join('  '),
-    line('(a) bare ioredis loop, same reads', bareLoop),
-    line('(a) search function in-process', inProcess, bareLoop, [
-      inProcess.p99 <= 2 ? 'PASS p99 <= 2 ms' : 'MISS p99 > 2 ms',
-      inProcess.perSecond >= bareLoop.perSecond / 2 ? 'PASS >= 50%' : 'MISS < 50%',
-    ]),
-  ];
 
   if (!values['skip-http']) {
-    const server = createServer((request, response) => {
-      const keyword = new URL(request.url ?? '/', 'http://localhost').searchParams.get('q') ?? '';
-      bareSearch(keyword).then(
-        (body) => response.writeHead(200, { 'content-type': 'application/json' }).end(body),
-        () => response.writeHead(500).end(),
+    if (await portAnswers(profile.apiPort)) {
+      throw new Error(
+        `Port ${profile.apiPort} is taken (is npm start running?): stop it, or use --profile test or --skip-http.`,
       );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
-    const bareHttp = await load(
-      (index) => `http://127.0.0.1:${port}/search?q=${encodeURIComponent(keywordAt(index))}`,
-    );
-    server.close();
-
-    const api = await startOffline(loadProfile(profileName));
+    }
+    console.log(`(b) HTTP: starting serverless-offline (${profile.name}) and the bare server...`);
+    const bareServer = await startBareServer();
+    stopOnSignal.add(bareServer.stop);
+    const starting = startOffline(profile);
+    const stopOffline = () => starting.then((api) => api.stop()).catch(() => undefined);
+    stopOnSignal.add(stopOffline);
     try {
-      const base = `${api.baseUrl}/search?q=`;
-      // The first round at full concurrency pays the functions' cold starts and is not measured.
-      await load((index) => `${base}${encodeURIComponent(keywordAt(index))}`, warmUpSeconds);
-      const offlineHttp = await load((index) => `${base}${encodeURIComponent(keywordAt(index))}`);
-      rows.push(line(`(b) bare node:http, ${connections} connections`, bareHttp));
-      rows.push(line('(b) GET /search via serverless-offline', offlineHttp, bareHttp));
+      const api: OfflineApi = await starting;
+      const bareUrl = bareServer.baseUrl;
+      console.log(
+        `(b) HTTP: warming up, then ${duration} s each, ${connections} connections, in alternating halves...`,
+      );
+      // The first round at full concurrency pays the function's cold start and is not counted.
+      await underLoad(api.baseUrl, 5, keywordAt);
+      await underLoad(bareUrl, 2, keywordAt);
+      const halves = { bare: [] as Measured[], offline: [] as Measured[] };
+      for (let half = 0; half < 2; half += 1) {
+        halves.bare.push(await underLoad(bareUrl, duration / 2, keywordAt));
+        halves.offline.push(await underLoad(api.baseUrl, duration / 2, keywordAt));
+      }
+      const bareHttp = together(halves.bare);
+      const offlineHttp = together(halves.offline);
+      rows.push(
+        row(`(b) bare node:http, same reads, ${connections} conn.`, bareHttp),
+        row(`(b) GET /search serverless-offline, ${connections} conn.`, offlineHttp, bareHttp),
+      );
     } finally {
-      await api.stop();
+      await stopOffline();
+      bareServer.stop();
+      stopOnSignal.clear();
     }
   }
 
-  console.log(rows.join('\n'));
-  bare.disconnect();
-  await closeKafka();
-  await closeRedis();
-  closeDynamo();
+  console.log('');
+  console.log(
+    [
+      'scenario'.padEnd(44),
+      'requests'.padStart(8),
+      'ops/s'.padStart(8),
+      'p50 ms'.padStart(8),
+      'p99 ms'.padStart(8),
+      'failed'.padStart(6),
+      'vs base'.padStart(8),
+      'target',
+    ].join('  '),
+  );
+  for (const line of rows) console.log(line);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+run(main);

@@ -11,12 +11,11 @@
  */
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { closeDynamo } from '../shared/dynamo/client';
 import { allOffers } from '../shared/dynamo/offer-store';
-import { closeRedis } from '../shared/redis/client';
 import { applyOffer, clearPriceCache } from '../shared/redis/price-cache';
 import { inParallel } from './support/parallel';
 import { useProfile } from './support/profile';
+import { run } from './support/run';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -49,12 +48,4 @@ async function main(): Promise<void> {
   );
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await closeRedis();
-    closeDynamo();
-  });
+run(main);

@@ -11,9 +11,9 @@ import { parseArgs } from 'node:util';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type Role, roles } from '../shared/auth';
 import { normalizeEmail } from '../shared/domain/member';
-import { closeDynamo } from '../shared/dynamo/client';
 import { findMemberByEmail, grantRole } from '../shared/dynamo/member-store';
 import { useProfile } from './support/profile';
+import { run } from './support/run';
 
 const isRole = (value: string): value is Role => (roles as readonly string[]).includes(value);
 
@@ -36,10 +36,6 @@ async function main(): Promise<void> {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     console.log(`${member.memberId} already has the role ${role}`);
   }
-  closeDynamo();
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+run(main);

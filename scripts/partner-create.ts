@@ -7,9 +7,9 @@
  * AWS_REGION) and credentials set and no --profile (see support/profile.ts).
  */
 import { parseArgs } from 'node:util';
-import { closeDynamo } from '../shared/dynamo/client';
 import { createPartner } from '../shared/dynamo/partner-store';
 import { useProfile } from './support/profile';
+import { run } from './support/run';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -32,10 +32,6 @@ async function main(): Promise<void> {
   const { partner, apiKey } = await createPartner(name, { perSecond, burst });
   console.log(`partner ${partner.name} (${partner.partnerId}): ${perSecond}/s, burst ${burst}`);
   console.log(`API key (shown only now): ${apiKey}`);
-  closeDynamo();
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+run(main);

@@ -1,9 +1,9 @@
 /** POST /orders/{orderId}/exchanges: the buyer asks to exchange a delivered order. */
 import { httpHandler } from '../../shared/http';
-import { requestExchange } from '../../shared/orders/lifecycle';
+import { requestAfterDelivery } from '../../shared/orders/lifecycle';
 import { orderView } from '../../shared/orders/view';
 import { requestExchangeRoute } from './routes';
 
 export const handler = httpHandler(requestExchangeRoute, async ({ caller, params, body }) =>
-  orderView(await requestExchange(caller.memberId, params.orderId, body.reason)),
+  orderView(await requestAfterDelivery(caller.memberId, params.orderId, 'request_exchange', body.reason)),
 );

@@ -106,33 +106,37 @@ export const cancelOrderRoute = defineRoute({
   otherResponses: { 409: conflict('illegal_transition: the order has shipped or ended') },
 });
 
-export const requestReturnRoute = defineRoute({
-  operationId: 'requestReturn',
-  method: 'post',
-  path: '/orders/{orderId}/returns',
-  summary: 'Asks to return a delivered order (refunded when the seller receives it)',
-  tags: ['checkout'],
-  auth: roles,
-  params: orderParams,
-  body: reason,
-  response: order,
-  otherResponses: { 409: conflict('illegal_transition: the order is not delivered') },
-  maxBodyBytes: 4 * 1024,
-});
+/** A buyer's request about a delivered order, with a reason. */
+const afterDelivery = <const Id extends string, const Path extends string>(
+  operationId: Id,
+  path: Path,
+  summary: string,
+) =>
+  defineRoute({
+    operationId,
+    method: 'post',
+    path,
+    summary,
+    tags: ['checkout'],
+    auth: roles,
+    params: orderParams,
+    body: reason,
+    response: order,
+    otherResponses: { 409: conflict('illegal_transition: the order is not delivered') },
+    maxBodyBytes: 4 * 1024,
+  });
 
-export const requestExchangeRoute = defineRoute({
-  operationId: 'requestExchange',
-  method: 'post',
-  path: '/orders/{orderId}/exchanges',
-  summary: 'Asks to exchange a delivered order',
-  tags: ['checkout'],
-  auth: roles,
-  params: orderParams,
-  body: reason,
-  response: order,
-  otherResponses: { 409: conflict('illegal_transition: the order is not delivered') },
-  maxBodyBytes: 4 * 1024,
-});
+export const requestReturnRoute = afterDelivery(
+  'requestReturn',
+  '/orders/{orderId}/returns',
+  'Asks to return a delivered order (refunded when the seller receives it)',
+);
+
+export const requestExchangeRoute = afterDelivery(
+  'requestExchange',
+  '/orders/{orderId}/exchanges',
+  'Asks to exchange a delivered order',
+);
 
 export const updateDeliveryRoute = defineRoute({
   operationId: 'updateDelivery',

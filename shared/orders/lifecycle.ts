@@ -134,24 +134,16 @@ export async function cancelOrder(
   );
 }
 
-export async function requestReturn(
+/** The buyer asks, after delivery, to return (`request_return`) or exchange (`request_exchange`). */
+export async function requestAfterDelivery(
   memberId: string,
   orderId: string,
+  action: 'request_return' | 'request_exchange',
   reason: string,
   now = new Date(),
 ): Promise<Order> {
   const order = await buyersOrder(memberId, orderId);
-  return apply(order, { action: 'request_return', extra: { reason } }, sandbox, now);
-}
-
-export async function requestExchange(
-  memberId: string,
-  orderId: string,
-  reason: string,
-  now = new Date(),
-): Promise<Order> {
-  const order = await buyersOrder(memberId, orderId);
-  return apply(order, { action: 'request_exchange', extra: { reason } }, sandbox, now);
+  return apply(order, { action, extra: { reason } }, sandbox, now);
 }
 
 export const deliveryStatuses = ['shipped', 'delivered', 'returned', 'exchanged'] as const;
