@@ -29,17 +29,26 @@ export const groupKeys = (groupId: string) => ({
   keywords: `group:{${groupId}}:keywords`,
   dropped: `group:{${groupId}}:dropped`,
   offerPrefix: `offer:{${groupId}}:`,
+  /** The group's first page of offers as search shows it, ready to send (see topOffers). */
+  top: `group:{${groupId}}:top`,
 });
 export const keywordGroupsKey = (keyword: string) => `keyword:${keyword}:groups`;
 export const keywordEmptyKey = (keyword: string) => `keyword:${keyword}:empty`;
 export const knownKeywordsKey = 'suggest:known';
 export const suggestKey = (prefix: string) => `suggest:${prefix}`;
 
+/**
+ * Offers rendered into a group's top key: search's default page. A search for that page reads one
+ * string per group instead of running a script over the group's offers.
+ */
+export const topOffers = 10;
+
 /** How long a keyword that found nothing in DynamoDB is answered from that memory. */
 const emptyKeywordSeconds = 60;
 
-// Applies one offer version to its group unless a version as new is already there, then reports the
-// group's lowest total, its keywords and the keywords it has lost.
+// Applies one offer version to its group unless a version as new is already there (and then renders
+// the group's first page of offers into its top key), then reports the group's lowest total, its
+// keywords and the keywords it has lost.
 const applyOfferScript = `
 local offerId = ARGV[1]
 local version = tonumber(ARGV[2])
@@ -73,6 +82,13 @@ if not previous or previous.v < version then
     redis.call('DEL', display)
   end
   redis.call('HSET', KEYS[2], offerId, cjson.encode({v = version, l = listed and 1 or 0, k = keywords}))
+  local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[12]) - 1, 'WITHSCORES')
+  local top = {redis.call('ZCARD', KEYS[1])}
+  for i = 1, #ids, 2 do
+    local fields = redis.call('HMGET', ARGV[11] .. ids[i], 'sellerId', 'title', 'price', 'shippingFee', 'url')
+    top[#top + 1] = {ids[i], ids[i + 1], fields[1] or '', fields[2] or '', fields[3] or '0', fields[4] or '0', fields[5] or ''}
+  end
+  redis.call('SET', KEYS[5], cjson.encode(top))
 end
 local lowest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {applied, lowest[2] or false, redis.call('HKEYS', KEYS[3]), redis.call('SMEMBERS', KEYS[4])}
@@ -105,7 +121,7 @@ const defined = new WeakSet<Redis>();
 async function cache(): Promise<PriceCacheClient> {
   const redis = await connectedRedis();
   if (!defined.has(redis)) {
-    redis.defineCommand('applyOffer', { numberOfKeys: 4, lua: applyOfferScript });
+    redis.defineCommand('applyOffer', { numberOfKeys: 5, lua: applyOfferScript });
     redis.defineCommand('groupOffers', { numberOfKeys: 1, lua: groupOffersScript });
     defined.add(redis);
   }
@@ -126,6 +142,7 @@ export async function applyOffer(offer: Offer): Promise<boolean> {
     keys.state,
     keys.keywords,
     keys.dropped,
+    keys.top,
     offer.offerId,
     offer.version,
     listed ? '1' : '0',
@@ -137,6 +154,7 @@ export async function applyOffer(offer: Offer): Promise<boolean> {
     offer.shippingFee,
     offer.url,
     keys.offerPrefix,
+    topOffers,
   );
   const pipeline = redis.pipeline();
   if (lowest !== null) {
@@ -215,24 +233,43 @@ export async function groupsOffers(
   count: number,
 ): Promise<GroupOffersPage[]> {
   const redis = await cache();
-  const pipeline = redis.pipeline();
-  for (const groupId of groupIds) {
-    const keys = groupKeys(groupId);
-    (pipeline as unknown as PriceCacheCommands).groupOffers(keys.offers, keys.offerPrefix, offset, count);
+  const replies: (GroupOffersReply | undefined)[] = groupIds.map(() => undefined);
+  if (offset === 0 && count <= topOffers) {
+    const tops = redis.pipeline();
+    for (const groupId of groupIds) tops.get(groupKeys(groupId).top);
+    const rendered = (await execOrThrow(tops)) as (string | null)[];
+    rendered.forEach((top, index) => {
+      if (top) replies[index] = JSON.parse(top) as GroupOffersReply;
+    });
   }
-  const replies = (await execOrThrow(pipeline)) as GroupOffersReply[];
-  return replies.map(([offerCount, ...rows]) => ({
-    offerCount,
-    offers: rows.map(([offerId, total, sellerId, title, price, shippingFee, url]) => ({
-      offerId,
-      sellerId,
-      title,
-      price: Number(price),
-      shippingFee: Number(shippingFee),
-      totalPrice: Number(total),
-      url,
-    })),
-  }));
+  // Any page but the first, and groups cached before top keys existed, read the offers themselves.
+  const missing = groupIds.flatMap((groupId, index) => (replies[index] ? [] : [{ groupId, index }]));
+  if (missing.length > 0) {
+    const pipeline = redis.pipeline();
+    for (const { groupId } of missing) {
+      const keys = groupKeys(groupId);
+      (pipeline as unknown as PriceCacheCommands).groupOffers(keys.offers, keys.offerPrefix, offset, count);
+    }
+    const read = (await execOrThrow(pipeline)) as GroupOffersReply[];
+    missing.forEach(({ index }, position) => {
+      replies[index] = read[position];
+    });
+  }
+  return replies.map((reply) => {
+    const [offerCount, ...rows] = reply ?? [0];
+    return {
+      offerCount,
+      offers: rows.slice(0, count).map(([offerId, total, sellerId, title, price, shippingFee, url]) => ({
+        offerId,
+        sellerId,
+        title,
+        price: Number(price),
+        shippingFee: Number(shippingFee),
+        totalPrice: Number(total),
+        url,
+      })),
+    };
+  });
 }
 
 /** Whether the cache holds any state for the group (a group never seen or evicted has none). */

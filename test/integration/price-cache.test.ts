@@ -7,7 +7,7 @@ import type { Offer } from '../../shared/domain/catalog';
 import { closeDynamo } from '../../shared/dynamo/client';
 import { saveOffer } from '../../shared/dynamo/offer-store';
 import { closeRedis, redisClient } from '../../shared/redis/client';
-import { applyOffer } from '../../shared/redis/price-cache';
+import { applyOffer, groupsOffers } from '../../shared/redis/price-cache';
 import { lowestPriceByKeyword, offersOfGroupByPrice } from '../../shared/search/lowest-price';
 import { offer, uniqueToken } from '../support/catalog';
 
@@ -69,6 +69,33 @@ describe('the price cache', () => {
       totalPrice: 12_000,
       url: 'https://seller.example/offer',
     });
+  });
+
+  it("renders each group's first page once per change, and reads the offers themselves for other pages or without it", async () => {
+    const f = fixture();
+    await publish(
+      ...Array.from({ length: 12 }, (_, n) =>
+        offer({
+          offerId: f.id(`a${String(n).padStart(2, '0')}`),
+          groupId: f.a,
+          keywords: [f.keyword],
+          price: 1_000 * (n + 1),
+          title: `상품 ${n}`,
+        }),
+      ),
+    );
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => f.id(`a${String(i).padStart(2, '0')}`));
+    const page = (offset: number, count: number) => groupsOffers([f.a], offset, count);
+    const [rendered] = await page(0, 10);
+    expect(rendered?.offerCount).toBe(12);
+    expect(rendered?.offers.map((o) => o.offerId)).toEqual(ids(10));
+    expect(rendered?.offers[3]).toMatchObject({ title: '상품 3', price: 4_000, totalPrice: 4_000 });
+    expect((await page(0, 3))[0]?.offers.map((o) => o.offerId)).toEqual(ids(3));
+    expect((await page(0, 12))[0]?.offers.map((o) => o.offerId)).toEqual(ids(12));
+    expect((await page(10, 5))[0]?.offers.map((o) => o.offerId)).toEqual(ids(12).slice(10));
+    // A group cached before first pages were rendered answers the same.
+    await redisClient().del(`group:{${f.a}}:top`);
+    expect((await page(0, 10))[0]).toEqual(rendered);
   });
 
   it('re-ranks both levels on a price drop, a rise above the next offer, a sell-out and a removal', async () => {
