@@ -13,9 +13,11 @@
  *   npm run bench:search -- [--profile dev|test] [--duration 10] [--connections 50] [--concurrency 8] [--skip-http]
  *
  * The profile's stack must be up and seeded. Each scenario runs for --duration seconds (the
- * concurrent in-process pair for half that); the whole run takes about 8 times --duration plus the
- * start of serverless-offline, which is stopped at the end, on an error and on Ctrl-C. The search
- * function sends its search events to Kafka, as every search does.
+ * concurrent in-process pair for half that). (b) runs first, once the consumers of search events
+ * (which serverless-offline runs in its own process) have caught up or 15 s have passed; the whole
+ * run takes about 8 times --duration plus the start of serverless-offline, which is stopped at the
+ * end, on an error and on Ctrl-C. Every search sends its search event to Kafka, as in production,
+ * so the benchmark's searches count in the profile's popular and related keywords.
  */
 import { fork } from 'node:child_process';
 import { connect } from 'node:net';
@@ -26,36 +28,47 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { demoKeywords } from '../scripts/support/demo-catalog';
 import { useProfile } from '../scripts/support/profile';
 import { run } from '../scripts/support/run';
+import { defaultGroupsPerPage, defaultOffersPerGroup } from '../shared/domain/search';
 import { type OfflineApi, startOffline } from '../stack/offline';
-import { isProfileName, loadProfile, type ProfileName } from '../stack/profiles';
+import { isProfileName, loadProfile, type StackProfile } from '../stack/profiles';
 
-const { values } = parseArgs({
-  options: {
-    profile: { type: 'string', default: 'dev' },
-    duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '50' },
-    concurrency: { type: 'string', default: '8' },
-    'skip-http': { type: 'boolean', default: false },
-  },
-});
-function profileOption(value: string): ProfileName {
-  if (!isProfileName(value)) throw new Error('--profile must be dev or test');
-  return value;
+interface Options {
+  profile: StackProfile;
+  duration: number;
+  connections: number;
+  concurrency: number;
+  skipHttp: boolean;
 }
-function positive(name: string, value: string): number {
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number`);
-  return number;
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      profile: { type: 'string', default: 'dev' },
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '50' },
+      concurrency: { type: 'string', default: '8' },
+      'skip-http': { type: 'boolean', default: false },
+    },
+  });
+  if (!isProfileName(values.profile)) throw new Error('--profile must be dev or test');
+  const positive = (name: string, value: string) => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number`);
+    return number;
+  };
+  return {
+    profile: loadProfile(values.profile),
+    duration: positive('duration', values.duration),
+    connections: Math.round(positive('connections', values.connections)),
+    concurrency: Math.round(positive('concurrency', values.concurrency)),
+    skipHttp: values['skip-http'],
+  };
 }
-const profile = loadProfile(profileOption(values.profile));
-const duration = positive('duration', values.duration);
-const connections = Math.round(positive('connections', values.connections));
-const concurrency = Math.round(positive('concurrency', values.concurrency));
-process.env.LOG_LEVEL = 'WARN';
-useProfile(profile.name);
 
 const p99Target = 2;
 const shareTarget = 0.5;
+/** The longest (b) waits for the consumers of search events to work off a backlog. */
+const catchUpSeconds = 15;
 /** Length of one turn of a scenario when two alternate in-process. */
 const sliceMs = 250;
 
@@ -113,6 +126,7 @@ interface Measured {
 /** `GET /search` on the server at baseUrl under autocannon for `seconds`, keywords in turn. */
 function underLoad(
   baseUrl: string,
+  connections: number,
   seconds: number,
   keywordAt: (index: number) => string,
 ): Promise<Measured> {
@@ -191,26 +205,24 @@ function startBareServer(): Promise<Server> {
 
 /** What Ctrl-C or a kill must stop before the process ends (serverless-offline runs detached). */
 const stopOnSignal = new Set<() => Promise<void> | void>();
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted = true;
     console.error(`\n${signal}: stopping what the benchmark started...`);
     Promise.allSettled([...stopOnSignal].map((stop) => stop())).finally(() => process.exit(130));
   });
 }
 
-function row(name: string, result: Stats | undefined, baseline?: Stats, verdicts: string[] = []): string {
-  const ratio = !result
-    ? ''
-    : baseline
-      ? `${(result.perSecond / baseline.perSecond).toFixed(2)}x`
-      : 'baseline';
+function row(name: string, result: Stats, baseline?: Stats, verdicts: string[] = []): string {
+  const ratio = baseline ? `${(result.perSecond / baseline.perSecond).toFixed(2)}x` : 'baseline';
   return [
     name.padEnd(44),
-    String(result?.requests ?? '-').padStart(8),
-    (result ? Math.round(result.perSecond).toLocaleString('en') : '-').padStart(8),
-    (result ? result.p50.toFixed(2) : '-').padStart(8),
-    (result ? result.p99.toFixed(2) : '-').padStart(8),
-    String(result?.failed ?? '-').padStart(6),
+    String(result.requests).padStart(8),
+    Math.round(result.perSecond).toLocaleString('en').padStart(8),
+    result.p50.toFixed(2).padStart(8),
+    result.p99.toFixed(2).padStart(8),
+    String(result.failed).padStart(6),
     ratio.padStart(8),
     verdicts.join(', '),
   ]
@@ -220,38 +232,45 @@ function row(name: string, result: Stats | undefined, baseline?: Stats, verdicts
 
 const verdict = (met: boolean, target: string) => `${met ? 'PASS' : 'MISS'} ${target}`;
 
-async function main(): Promise<void> {
-  const { logger } = await import('../shared/logger');
-  logger.setLogLevel('WARN');
-  const { handler } = await import('../functions/search/by-keyword');
-  const { flushSearchEvents } = await import('../shared/search/search-events');
+const keywordAt = (index: number) => demoKeywords[index % demoKeywords.length] ?? '';
+
+/** Throws, with what to run, unless every demo keyword finds groups in Redis; describes the catalog. */
+async function seededCatalog(profile: StackProfile): Promise<string> {
   const { connectedRedis } = await import('../shared/redis/client');
   const { keywordGroupsKey } = await import('../shared/redis/price-cache');
-  const { connectBareSearch } = await import('./support/bare-search');
-
-  const redis = await connectedRedis();
+  const redis = await connectedRedis().catch(() => undefined);
+  if (redis?.status !== 'ready') {
+    throw new Error(
+      `Redis is not reachable on ${process.env.REDIS_URL}: start the stack (npm run stack -- up --profile ${profile.name}).`,
+    );
+  }
   const counts = await Promise.all(demoKeywords.map((keyword) => redis.zcard(keywordGroupsKey(keyword))));
   const missing = demoKeywords.filter((_, index) => counts[index] === 0);
   if (missing.length > 0) {
+    const seed = profile.name === 'dev' ? 'npm run seed' : `npm run seed -- --profile ${profile.name}`;
+    const more = missing.length > 1 ? ` and ${missing.length - 1} more of its keywords` : '';
     throw new Error(
-      `The demo catalog is not in Redis on ${process.env.REDIS_URL} (no group for "${missing.join('", "')}"): run npm run seed first.`,
+      `The demo catalog is not in Redis on ${process.env.REDIS_URL} (no group for "${missing[0]}"${more}): run ${seed} first.`,
     );
   }
   let groups = 0;
   let offers = 0;
-  for await (const keys of redis.scanStream({ match: 'group:*:offers', count: 1000 }) as AsyncIterable<
-    string[]
-  >) {
+  const scan = redis.scanStream({ match: 'group:*:offers', count: 1000 }) as AsyncIterable<string[]>;
+  for await (const keys of scan) {
     groups += keys.length;
     const sizes = await Promise.all(keys.map((key) => redis.zcard(key)));
     offers += sizes.reduce((sum, size) => sum + size, 0);
   }
-  const keywordAt = (index: number) => demoKeywords[index % demoKeywords.length] ?? '';
   const perKeyword = counts.reduce((sum, count) => sum + count, 0) / counts.length;
-  console.log(
-    `Catalog in Redis (${profile.name}): ${groups.toLocaleString('en')} groups, ${offers.toLocaleString('en')} listed offers; ${demoKeywords.length} keywords of ${Math.round(perKeyword)} groups each on average, in turn; answers of 10 groups x 10 offers.`,
-  );
+  return `${groups.toLocaleString('en')} groups, ${offers.toLocaleString('en')} listed offers; ${demoKeywords.length} keywords of ${Math.round(perKeyword)} groups each on average, searched in turn; answers of ${defaultGroupsPerPage} groups x ${defaultOffersPerGroup} offers`;
+}
 
+/** (a): the search function in-process beside the bare reads, one at a time, then `concurrency` at a time. */
+async function inProcess(options: Options): Promise<string[]> {
+  const { duration, concurrency } = options;
+  const { handler } = await import('../functions/search/by-keyword');
+  const { flushSearchEvents } = await import('../shared/search/search-events');
+  const { connectBareSearch } = await import('./support/bare-search');
   const bare = await connectBareSearch(process.env.REDIS_URL ?? '');
   const context = {
     awsRequestId: 'bench-search',
@@ -280,8 +299,6 @@ async function main(): Promise<void> {
     const answer = await handler(searchEvent(keywordAt(index), index), context);
     return answer.statusCode === 200 && answer.body.includes('"source":"cache"');
   };
-
-  const rows: string[] = [];
   try {
     console.log(
       `(a) in-process: warming up, then ${duration} s one at a time and ${duration / 2} s ${concurrency} at a time each...`,
@@ -290,9 +307,8 @@ async function main(): Promise<void> {
     await alternating([bareCall, functionCall], 1, concurrency);
     const [bareOne, functionOne] = await alternating([bareCall, functionCall], duration, 1);
     const [bareMany, functionMany] = await alternating([bareCall, functionCall], duration / 2, concurrency);
-    await flushSearchEvents();
     if (!bareOne || !functionOne || !bareMany || !functionMany) throw new Error('a scenario did not run');
-    rows.push(
+    return [
       row('(a) bare ioredis, same reads, 1 at a time', bareOne),
       row('(a) search function in-process, 1 at a time', functionOne, bareOne, [
         verdict(functionOne.p99 <= p99Target, `p99 <= ${p99Target} ms`),
@@ -300,50 +316,81 @@ async function main(): Promise<void> {
       ]),
       row(`(a) bare ioredis, same reads, ${concurrency} at a time`, bareMany),
       row(`(a) search function in-process, ${concurrency} at a time`, functionMany, bareMany),
-    );
+    ];
   } finally {
     bare.close();
+    await flushSearchEvents();
   }
+}
 
-  if (!values['skip-http']) {
-    if (await portAnswers(profile.apiPort)) {
-      throw new Error(
-        `Port ${profile.apiPort} is taken (is npm start running?): stop it, or use --profile test or --skip-http.`,
-      );
-    }
-    console.log(`(b) HTTP: starting serverless-offline (${profile.name}) and the bare server...`);
-    const bareServer = await startBareServer();
-    stopOnSignal.add(bareServer.stop);
-    const starting = startOffline(profile);
-    const stopOffline = () => starting.then((api) => api.stop()).catch(() => undefined);
-    stopOnSignal.add(stopOffline);
-    try {
-      const api: OfflineApi = await starting;
-      const bareUrl = bareServer.baseUrl;
-      console.log(
-        `(b) HTTP: warming up, then ${duration} s each, ${connections} connections, in alternating halves...`,
-      );
-      // The first round at full concurrency pays the function's cold start and is not counted.
-      await underLoad(api.baseUrl, 5, keywordAt);
-      await underLoad(bareUrl, 2, keywordAt);
-      const halves = { bare: [] as Measured[], offline: [] as Measured[] };
-      for (let half = 0; half < 2; half += 1) {
-        halves.bare.push(await underLoad(bareUrl, duration / 2, keywordAt));
-        halves.offline.push(await underLoad(api.baseUrl, duration / 2, keywordAt));
-      }
-      const bareHttp = together(halves.bare);
-      const offlineHttp = together(halves.offline);
-      rows.push(
-        row(`(b) bare node:http, same reads, ${connections} conn.`, bareHttp),
-        row(`(b) GET /search serverless-offline, ${connections} conn.`, offlineHttp, bareHttp),
-      );
-    } finally {
-      await stopOffline();
-      bareServer.stop();
-      stopOnSignal.clear();
-    }
+/**
+ * (b): GET /search through serverless-offline beside the bare HTTP server. Measured once the
+ * consumers of search events (which run in serverless-offline's process) have caught up, or after
+ * `catchUpSeconds`, so a backlog of earlier runs' events is not measured with it.
+ */
+async function overHttp(options: Options): Promise<string[]> {
+  const { profile, duration, connections } = options;
+  const { topicName } = await import('../shared/infra');
+  const { recordsBehind } = await import('./support/consumer-lag');
+  if (await portAnswers(profile.apiPort)) {
+    throw new Error(
+      `Port ${profile.apiPort} is taken (is npm start running?): stop it, or use --profile test or --skip-http.`,
+    );
   }
+  console.log(`(b) HTTP: starting serverless-offline (${profile.name}) and the bare server...`);
+  const bareServer = await startBareServer();
+  stopOnSignal.add(bareServer.stop);
+  const starting = startOffline(profile);
+  const stopOffline = () => starting.then((api) => api.stop()).catch(() => undefined);
+  stopOnSignal.add(stopOffline);
+  try {
+    const api: OfflineApi = await starting;
+    const topic = topicName('searchEvents');
+    const deadline = Date.now() + catchUpSeconds * 1000;
+    let behind = await recordsBehind(topic);
+    if (behind > 0)
+      console.log(`(b) HTTP: waiting for the consumers of ${topic} (${behind} events behind)...`);
+    while (behind > 0 && Date.now() < deadline && !interrupted) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      behind = await recordsBehind(topic);
+    }
+    if (interrupted) return [];
+    console.log(
+      `(b) HTTP: warming up, then ${duration} s each, ${connections} connections, in alternating halves...`,
+    );
+    // The first round at full concurrency pays the function's cold start and is not counted.
+    await underLoad(api.baseUrl, connections, 5, keywordAt);
+    await underLoad(bareServer.baseUrl, connections, 2, keywordAt);
+    const halves = { bare: [] as Measured[], offline: [] as Measured[] };
+    for (let half = 0; half < 2; half += 1) {
+      halves.bare.push(await underLoad(bareServer.baseUrl, connections, duration / 2, keywordAt));
+      halves.offline.push(await underLoad(api.baseUrl, connections, duration / 2, keywordAt));
+    }
+    const bareHttp = together(halves.bare);
+    const rows = [
+      row(`(b) bare node:http, same reads, ${connections} conn.`, bareHttp),
+      row(`(b) GET /search serverless-offline, ${connections} conn.`, together(halves.offline), bareHttp),
+    ];
+    if (behind > 0) rows.push(`    (${topic} consumers were still ${behind} events behind when (b) began)`);
+    return rows;
+  } finally {
+    await stopOffline();
+    bareServer.stop();
+    stopOnSignal.clear();
+  }
+}
 
+async function main(): Promise<void> {
+  const options = readOptions();
+  process.env.LOG_LEVEL = 'WARN';
+  useProfile(options.profile.name);
+  const { logger } = await import('../shared/logger');
+  logger.setLogLevel('WARN');
+  console.log(`Catalog in Redis (${options.profile.name}): ${await seededCatalog(options.profile)}.`);
+  // HTTP first: the search events (a) sends would otherwise be a backlog for serverless-offline.
+  const httpRows = options.skipHttp ? [] : await overHttp(options);
+  if (interrupted) return;
+  const inProcessRows = await inProcess(options);
   console.log('');
   console.log(
     [
@@ -357,7 +404,7 @@ async function main(): Promise<void> {
       'target',
     ].join('  '),
   );
-  for (const line of rows) console.log(line);
+  for (const line of [...inProcessRows, ...httpRows]) console.log(line);
 }
 
 run(main);
