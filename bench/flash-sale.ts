@@ -16,6 +16,7 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inParallel } from '../scripts/support/parallel';
 import { useProfile } from '../scripts/support/profile';
 import { run } from '../scripts/support/run';
+import { logger } from '../shared/logger';
 import { startOffline } from '../stack/offline';
 import { isProfileName, loadProfile, type ProfileName } from '../stack/profiles';
 
@@ -35,6 +36,8 @@ function profileOption(value: string): ProfileName {
 const profileName = profileOption(values.profile);
 useProfile(profileName);
 process.env.LOG_LEVEL = 'ERROR';
+// The logger already exists (run.ts loads the clients): quiet it too.
+logger.setLogLevel('ERROR');
 
 const percentile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;

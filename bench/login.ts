@@ -14,9 +14,12 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { useProfile } from '../scripts/support/profile';
 import { run } from '../scripts/support/run';
+import { logger } from '../shared/logger';
 
 useProfile(process.env.BENCH_PROFILE);
 process.env.LOG_LEVEL = 'ERROR';
+// The logger already exists (run.ts loads the clients): quiet it too.
+logger.setLogLevel('ERROR');
 
 const logins = Number(process.env.BENCH_LOGINS ?? 200);
 const concurrency = 4;

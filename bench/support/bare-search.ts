@@ -5,8 +5,8 @@
  *
  * The reads are those of shared/redis/price-cache.ts (`keywordGroups`, `groupsOffers`) and
  * shared/redis/keyword-insights.ts (`relatedKeywords`), issued as functions/search/by-keyword.ts
- * issues them: the keyword's page and its related keywords at once, then one pipeline of the
- * group-offers script (EVALSHA) for the groups of the page.
+ * issues them: the keyword's page and its related keywords at once, then one pipeline of GETs of
+ * the groups' rendered first pages, and the group-offers script (EVALSHA) for any group without one.
  */
 import Redis from 'ioredis';
 import { defaultGroupsPerPage, defaultOffersPerGroup } from '../../shared/domain/search';
@@ -69,13 +69,25 @@ export async function connectBareSearch(redisUrl: string): Promise<BareSearch> {
     ]);
     const page = strings(replies?.[0]?.[1]);
     const totalGroups = Number(replies?.[1]?.[1] ?? 0);
-    const pipeline = redis.pipeline();
-    for (let index = 0; index < page.length; index += 2) {
-      const keys = groupKeys(page[index] ?? '');
-      pipeline.evalsha(groupOffersSha, 1, keys.offers, keys.offerPrefix, 0, defaultOffersPerGroup);
+    const groupIds = page.filter((_, index) => index % 2 === 0);
+    const tops = redis.pipeline();
+    for (const groupId of groupIds) tops.get(groupKeys(groupId).top);
+    const offers: unknown[] = ((await tops.exec()) ?? []).map(([, top]) =>
+      top ? JSON.parse(String(top)) : undefined,
+    );
+    const missing = groupIds.flatMap((groupId, index) => (offers[index] ? [] : [{ groupId, index }]));
+    if (missing.length > 0) {
+      const pipeline = redis.pipeline();
+      for (const { groupId } of missing) {
+        const keys = groupKeys(groupId);
+        pipeline.evalsha(groupOffersSha, 1, keys.offers, keys.offerPrefix, 0, defaultOffersPerGroup);
+      }
+      const read = (await pipeline.exec()) ?? [];
+      missing.forEach(({ index }, position) => {
+        offers[index] = read[position]?.[1];
+      });
     }
-    const offers = (await pipeline.exec()) ?? [];
-    const groups = offers.map(([, reply], index) => ({
+    const groups = offers.map((reply, index) => ({
       groupId: page[index * 2],
       lowestTotalPrice: Number(page[index * 2 + 1]),
       ...groupOffers(reply),
