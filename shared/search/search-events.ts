@@ -1,7 +1,7 @@
 /**
  * Every search becomes a `KeywordSearched` event on the search topic, keyed by the visitor so one
  * visitor's searches stay in order. A search never waits for Kafka: events are queued and sent in
- * batches right after the answer; a send that fails is retried with the next batch (at most
+ * batches a few milliseconds after the answer; a send that fails is retried with the next batch (at most
  * `maxQueued` wait, the oldest are dropped beyond that and counted in the log).
  */
 import { type DomainEvent, domainEvent, publishEvents } from '../kafka/events';
@@ -20,6 +20,7 @@ export interface SearchPerformed {
 }
 
 const maxQueued = 10_000;
+const lingerMs = 5;
 let queued: DomainEvent[] = [];
 let sending: Promise<void> | undefined;
 
@@ -57,7 +58,8 @@ export function recordSearch(search: SearchPerformed, now = new Date()): void {
       now,
     ),
   );
-  sending ??= sendQueued().finally(() => {
+  // A few milliseconds of waiting let the searches of a busy container share one Kafka request.
+  sending ??= new Promise((resolve) => setTimeout(resolve, lingerMs)).then(sendQueued).finally(() => {
     sending = undefined;
   });
 }
