@@ -28,9 +28,9 @@ import { useProfile } from './support/profile';
 
 /** Offers per chunk: one run of DynamoDB batches, one Kafka send, one round of cache updates. */
 const offersPerChunk = 250;
-// DynamoDB's batch writes are the bottleneck (DynamoDB Local commits item by item); it takes
-// about 16 concurrent requests before more stop helping.
-const chunksInFlight = 16;
+// DynamoDB's batch writes are the bottleneck (DynamoDB Local on disk commits them item by item);
+// beyond a few concurrent requests it gets no faster.
+const chunksInFlight = 8;
 const cacheUpdatesPerChunk = 8;
 
 function positiveInteger(value: string | undefined, flag: string, fallback: number, max: number): number {
