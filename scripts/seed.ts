@@ -16,15 +16,13 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { offerEvent } from '../shared/catalog/offers';
 import { nextOffer, type Offer, offerInputSchema } from '../shared/domain/catalog';
-import { closeDynamo } from '../shared/dynamo/client';
 import { offerItems, writeItems } from '../shared/dynamo/offer-store';
-import { closeKafka } from '../shared/kafka/client';
 import { publishEvents } from '../shared/kafka/events';
-import { closeRedis } from '../shared/redis/client';
 import { applyOffer } from '../shared/redis/price-cache';
 import { type DemoCatalogOptions, defaultDemoCatalog, demoGroup } from './support/demo-catalog';
 import { inParallel } from './support/parallel';
 import { useProfile } from './support/profile';
+import { run } from './support/run';
 
 /** Offers per chunk: one run of DynamoDB batches, one Kafka send, one round of cache updates. */
 const offersPerChunk = 250;
@@ -139,13 +137,4 @@ async function main(): Promise<void> {
   );
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    await closeKafka();
-    await closeRedis();
-    closeDynamo();
-  });
+run(main);
