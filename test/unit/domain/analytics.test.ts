@@ -1,0 +1,196 @@
+import {
+  bucketOf,
+  bucketStart,
+  bucketsBetween,
+  CounterDeltas,
+  type OrderFacts,
+  promotionsReport,
+  purchasesReport,
+  revenueReport,
+  salesReport,
+  seriesOf,
+  shardOf,
+} from '../../../shared/domain/analytics';
+
+const order: OrderFacts = {
+  orderId: 'o-1',
+  items: [
+    {
+      groupId: 'g-1',
+      sellerId: 's-1',
+      quantity: 2,
+      unitPrice: 10_000,
+      unitCost: 6_000,
+      unitDiscount: 1_000,
+      promotionId: 'p-1',
+    },
+    {
+      groupId: 'g-2',
+      sellerId: 's-1',
+      quantity: 1,
+      unitPrice: 30_000,
+      unitCost: 20_000,
+      unitDiscount: 0,
+      promotionId: null,
+    },
+    {
+      groupId: 'g-1',
+      sellerId: 's-2',
+      quantity: 1,
+      unitPrice: 9_000,
+      unitCost: 6_000,
+      unitDiscount: 0,
+      promotionId: null,
+    },
+  ],
+  amounts: { items: 59_000, discount: 2_000, shipping: 3_000, total: 60_000 },
+  buyer: { ageBand: '30s', gender: 'F', region: 'Seoul', amountBand: '50k-100k' },
+};
+const refunded = { ...order, refund: 60_000 };
+
+const fieldsOf = (contributions: { dimension: string; value: string; fields: Record<string, number> }[]) =>
+  Object.fromEntries(contributions.map(({ dimension, value, fields }) => [`${dimension}=${value}`, fields]));
+
+describe('purchases', () => {
+  it('counts a paid order once under every dimension of its buyer', () => {
+    expect(fieldsOf(purchasesReport.contributions('OrderPaid', order))).toEqual({
+      'all=all': { orders: 1, units: 4, amount: 60_000 },
+      'ageBand=30s': { orders: 1, units: 4, amount: 60_000 },
+      'gender=F': { orders: 1, units: 4, amount: 60_000 },
+      'region=Seoul': { orders: 1, units: 4, amount: 60_000 },
+      'amountBand=50k-100k': { orders: 1, units: 4, amount: 60_000 },
+    });
+  });
+
+  it('counts refunds apart and nothing for events that move no money', () => {
+    expect(fieldsOf(purchasesReport.contributions('OrderReturned', refunded))['gender=F']).toEqual({
+      refunds: 1,
+      refunded: 60_000,
+    });
+    for (const type of ['OrderPlaced', 'OrderShipped', 'OrderDelivered', 'OrderPaymentFailed'])
+      expect(purchasesReport.contributions(type, order)).toEqual([]);
+    // An unpaid order's cancellation refunds nothing.
+    expect(purchasesReport.contributions('OrderCancelled', order)).toEqual([]);
+  });
+});
+
+describe('sales', () => {
+  it('counts an order once per seller and per product group, with their lines', () => {
+    expect(fieldsOf(salesReport.contributions('OrderPaid', order))).toEqual({
+      'all=all': { orders: 1, units: 4, amount: 57_000 },
+      'seller=s-1': { orders: 1, units: 3, amount: 48_000 },
+      'seller=s-2': { orders: 1, units: 1, amount: 9_000 },
+      'group=g-1': { orders: 1, units: 3, amount: 27_000 },
+      'group=g-2': { orders: 1, units: 1, amount: 30_000 },
+    });
+  });
+
+  it('takes returned units and amounts back per seller', () => {
+    expect(fieldsOf(salesReport.contributions('OrderCancelled', refunded))['seller=s-1']).toEqual({
+      returnedUnits: 3,
+      refundedAmount: 48_000,
+    });
+  });
+});
+
+describe('promotions', () => {
+  it('counts lines under their promotion, or none', () => {
+    expect(fieldsOf(promotionsReport.contributions('OrderPaid', order))).toEqual({
+      'promotion=p-1': { orders: 1, units: 2, revenue: 18_000, discount: 2_000 },
+      'promotion=none': { orders: 1, units: 2, revenue: 39_000, discount: 0 },
+    });
+  });
+});
+
+describe('revenue', () => {
+  it('keeps sales, cost and shipping of a paid order', () => {
+    expect(revenueReport.contributions('OrderPaid', order)[0]?.fields).toEqual({
+      orders: 1,
+      sales: 57_000,
+      discount: 2_000,
+      shipping: 3_000,
+      cost: 38_000,
+    });
+  });
+
+  it('lowers net sales and margin by a refund, items first, then shipping', () => {
+    const paid = revenueReport.contributions('OrderPaid', order)[0]?.fields ?? {};
+    const back = revenueReport.contributions('OrderReturned', refunded)[0]?.fields ?? {};
+    expect(back).toEqual({
+      refunds: 1,
+      refundedSales: 57_000,
+      refundedShipping: 3_000,
+      refundedCost: 38_000,
+    });
+    const before = revenueReport.derived?.(paid);
+    expect(before).toEqual({ netSales: 57_000, netCost: 38_000, margin: 19_000, marginRate: 0.3333 });
+    const sum = Object.fromEntries(
+      revenueReport.fields.map((field) => [field, (paid[field] ?? 0) + (back[field] ?? 0)]),
+    );
+    expect(revenueReport.derived?.(sum)).toEqual({ netSales: 0, netCost: 0, margin: 0, marginRate: 0 });
+  });
+
+  it('takes cost back in proportion to a partial refund', () => {
+    const back = revenueReport.contributions('OrderCancelled', { ...order, refund: 28_500 })[0]?.fields;
+    expect(back).toEqual({ refunds: 1, refundedSales: 28_500, refundedShipping: 0, refundedCost: 19_000 });
+  });
+});
+
+describe('buckets', () => {
+  it('puts hours in UTC and days on the Seoul calendar', () => {
+    const at = Date.parse('2026-11-24T15:30:00Z'); // 00:30 on the 25th in Seoul
+    expect(bucketOf('hour', at)).toBe('2026-11-24T15');
+    expect(bucketOf('day', at)).toBe('2026-11-25');
+    expect(bucketOf('day', at - 31 * 60_000)).toBe('2026-11-24');
+    expect(new Date(bucketStart('day', '2026-11-25')).toISOString()).toBe('2026-11-24T15:00:00.000Z');
+    expect(new Date(bucketStart('hour', '2026-11-24T15')).toISOString()).toBe('2026-11-24T15:00:00.000Z');
+  });
+
+  it('lists every bucket of a range, across a month end and a leap day', () => {
+    expect(
+      bucketsBetween('day', Date.parse('2028-02-27T15:00:00Z'), Date.parse('2028-03-01T14:59:59Z')),
+    ).toEqual(['2028-02-28', '2028-02-29', '2028-03-01']);
+    expect(
+      bucketsBetween('hour', Date.parse('2026-12-31T22:10:00Z'), Date.parse('2027-01-01T00:00:00Z')),
+    ).toEqual(['2026-12-31T22', '2026-12-31T23', '2027-01-01T00']);
+  });
+
+  it('spreads values over shards stably', () => {
+    expect(shardOf('seller-1', 1)).toBe(0);
+    expect(shardOf('seller-1', 16)).toBe(shardOf('seller-1', 16));
+    const used = new Set(Array.from({ length: 200 }, (_, index) => shardOf(`seller-${index}`, 16)));
+    expect(used.size).toBe(16);
+  });
+});
+
+describe('counter deltas and series', () => {
+  it('merges a run of events into one increment per counter and reads them back as series', () => {
+    const deltas = new CounterDeltas(salesReport);
+    const at = Date.parse('2026-11-25T01:00:00Z');
+    deltas.add(salesReport.contributions('OrderPaid', order), at);
+    deltas.add(salesReport.contributions('OrderPaid', order), at + 60_000);
+    deltas.add(salesReport.contributions('OrderReturned', refunded), at + 3_600_000);
+    const stored = [...deltas.items.values()]
+      .filter(({ key }) => key.granularity === 'hour' && key.dimension === 'seller')
+      .map(({ key, counters }) => ({ bucket: key.bucket, attributes: Object.fromEntries(counters) }));
+    const series = seriesOf(
+      salesReport,
+      'hour',
+      ['2026-11-25T00', '2026-11-25T01', '2026-11-25T02'],
+      stored,
+      10,
+    );
+    expect(series.map((entry) => entry.key)).toEqual(['s-1', 's-2']);
+    const [s1] = series;
+    expect(s1?.totals).toMatchObject({
+      orders: 2,
+      units: 6,
+      amount: 96_000,
+      returnedUnits: 3,
+      netAmount: 48_000,
+    });
+    expect(s1?.points.map((point) => point.values.amount)).toEqual([0, 96_000, 0]);
+    expect(s1?.points[2]?.values).toMatchObject({ refundedAmount: 48_000, netAmount: -48_000 });
+    expect(s1?.points[1]?.start).toBe('2026-11-25T01:00:00.000Z');
+  });
+});
