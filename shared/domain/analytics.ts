@@ -85,10 +85,10 @@ function refundOf(eventType: string, order: OrderFacts): number {
 }
 
 /** Lines grouped by the value a dimension gives each (seller, product group, promotion). */
-function linesBy(order: OrderFacts, valueOf: (line: OrderFacts['items'][number]) => string) {
+function linesBy(order: OrderFacts, lineValue: (line: OrderFacts['items'][number]) => string) {
   const groups = new Map<string, OrderFacts['items'][number][]>();
   for (const line of order.items) {
-    const value = valueOf(line);
+    const value = lineValue(line);
     groups.set(value, [...(groups.get(value) ?? []), line]);
   }
   return groups;
@@ -102,13 +102,13 @@ function lineContributions(
   eventType: string,
   order: OrderFacts,
   dimension: string,
-  valueOf: (line: OrderFacts['items'][number]) => string,
+  lineValue: (line: OrderFacts['items'][number]) => string,
   paidFields: (totals: ReturnType<typeof lineTotals>) => Record<string, number>,
   refundFields: (totals: ReturnType<typeof lineTotals>) => Record<string, number>,
 ): Contribution[] {
   const paid = eventType === paidEvent;
   if (!paid && refundOf(eventType, order) === 0) return [];
-  return [...linesBy(order, valueOf)].map(([value, lines]) => {
+  return [...linesBy(order, lineValue)].map(([value, lines]) => {
     const totals = lineTotals(lines);
     return { dimension, value, fields: paid ? paidFields(totals) : refundFields(totals) };
   });
