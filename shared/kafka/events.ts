@@ -1,21 +1,22 @@
 /**
  * The envelope of every domain event on Kafka: JSON with an id, a type, the time, a schema version
  * and the key of the entity it concerns. Records are keyed by that entity so its events stay in
- * order on one partition.
+ * order on one partition. What `data` holds per type and version is in shared/events.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { type EventTopicKey, requireValidEvent } from '../events';
 import { topicName } from '../infra';
 import { kafkaProducer } from './client';
 
 export const domainEventSchema = z.object({
-  id: z.uuid(),
-  type: z.string().min(1).max(100),
-  time: z.iso.datetime({ offset: true }),
-  schemaVersion: z.int().positive(),
-  source: z.string().min(1).max(100),
-  key: z.string().min(1).max(200),
-  data: z.record(z.string(), z.unknown()),
+  id: z.uuid().describe('Unique per event; a copy sent again has the same id, and consumers count it once'),
+  type: z.string().min(1).max(100).describe('The event type, e.g. "OrderPlaced"'),
+  time: z.iso.datetime({ offset: true }).describe('When it happened'),
+  schemaVersion: z.int().positive().describe('The version of the schema of `data` for this type'),
+  source: z.string().min(1).max(100).describe('The part of the product that sent it'),
+  key: z.string().min(1).max(200).describe("The entity it concerns, also the record's key"),
+  data: z.record(z.string(), z.unknown()).describe('What happened: per topic, type and version below'),
 });
 
 export type DomainEvent = z.infer<typeof domainEventSchema>;
@@ -41,8 +42,12 @@ export function domainEvent(event: NewEvent, now: Date = new Date()): DomainEven
   };
 }
 
-/** Publishes events to the topic of shared/infra with that key, each keyed by its entity. */
-export async function publishEvents(topicKey: string, events: readonly DomainEvent[]): Promise<void> {
+/**
+ * Publishes events to the topic of shared/infra with that key, each keyed by its entity. An event
+ * the topic's schemas refuse throws InvalidEventError and nothing of the batch is sent.
+ */
+export async function publishEvents(topicKey: EventTopicKey, events: readonly DomainEvent[]): Promise<void> {
+  for (const event of events) requireValidEvent(topicKey, event);
   const producer = await kafkaProducer();
   await producer.send({
     topic: topicName(topicKey),

@@ -3,26 +3,37 @@
  * carry the member id and what analytics buckets by (birth year, age band, gender, region): never
  * a name, an email address, a password or a token.
  */
-import { domainEvent, publishEvents } from '../kafka/events';
+import { type MemberEventDataByType, requireValidEvent } from '../events';
+import { type DomainEvent, domainEvent, publishEvents } from '../kafka/events';
 import { logger } from '../logger';
 
 export const memberEventSource = 'members';
 
+export type MemberEventType = keyof MemberEventDataByType;
+
+/** The event of a member event type; its data is completed with the member id. */
+export function memberEvent<Type extends MemberEventType>(
+  type: Type,
+  memberId: string,
+  data: Omit<MemberEventDataByType[Type], 'memberId'>,
+  now: Date,
+): DomainEvent {
+  return domainEvent({ type, source: memberEventSource, key: memberId, data: { memberId, ...data } }, now);
+}
+
 /**
  * Publishes a member event. The change it reports is already stored: if Kafka refuses, `required`
  * events (a withdrawal, which history must act on) fail the request so the member's retry sends
- * it again; the others are logged with their id and the request succeeds.
+ * it again; the others are logged with their id and the request succeeds. An event the topic
+ * refuses is a bug, never a Kafka outage: it throws whatever `required` says.
  */
-export async function publishMemberEvent(
-  type: string,
+export async function publishMemberEvent<Type extends MemberEventType>(
+  type: Type,
   memberId: string,
-  data: Record<string, unknown>,
+  data: Omit<MemberEventDataByType[Type], 'memberId'>,
   options: { now: Date; required?: boolean },
 ): Promise<void> {
-  const event = domainEvent(
-    { type, source: memberEventSource, key: memberId, data: { memberId, ...data } },
-    options.now,
-  );
+  const event = requireValidEvent('memberEvents', memberEvent(type, memberId, data, options.now));
   try {
     await publishEvents('memberEvents', [event]);
   } catch (error) {

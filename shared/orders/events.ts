@@ -9,18 +9,7 @@ import type { Order } from '../dynamo/order-store';
 import { domainEvent } from '../kafka/events';
 import { eventEntry, type OutboxEntry } from '../outbox/outbox';
 
-export const orderEventTypes = {
-  placed: 'OrderPlaced',
-  paid: 'OrderPaid',
-  paymentFailed: 'OrderPaymentFailed',
-  cancelled: 'OrderCancelled',
-  shipped: 'OrderShipped',
-  delivered: 'OrderDelivered',
-  returnRequested: 'OrderReturnRequested',
-  returned: 'OrderReturned',
-  exchangeRequested: 'OrderExchangeRequested',
-  exchanged: 'OrderExchanged',
-} as const;
+export { orderEventTypes } from '../events';
 
 export function orderEventEntry(
   type: string,

@@ -15,6 +15,7 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { offerEvent } from '../catalog/offers';
 import { dynamoClient, tableName } from '../dynamo/client';
 import { findOffer } from '../dynamo/offer-store';
+import { type EventTopicKey, requireValidEvent } from '../events';
 import { type DomainEvent, publishEvents } from '../kafka/events';
 import { logger } from '../logger';
 
@@ -23,7 +24,7 @@ const keepDays = 7;
 
 export interface OutboxEntry {
   eventId: string;
-  topicKey: string;
+  topicKey: EventTopicKey;
   event?: DomainEvent;
   offerSnapshot?: string;
   createdAt: string;
@@ -48,8 +49,9 @@ export function outboxPut(entry: OutboxEntry): { Put: { TableName: string; Item:
   };
 }
 
-export function eventEntry(topicKey: string, event: DomainEvent): OutboxEntry {
-  return { eventId: event.id, topicKey, event, createdAt: event.time };
+/** The entry of an event; InvalidEventError before anything is written if its topic refuses it. */
+export function eventEntry(topicKey: EventTopicKey, event: DomainEvent): OutboxEntry {
+  return { eventId: event.id, topicKey, event: requireValidEvent(topicKey, event), createdAt: event.time };
 }
 
 /** An entry that announces the offer's state at the time it is sent. */
@@ -75,7 +77,7 @@ async function markSent(eventId: string): Promise<void> {
 
 /** Sends the entries to Kafka (in order, per topic) and marks them sent. */
 export async function sendEntries(entries: readonly OutboxEntry[], now = new Date()): Promise<void> {
-  const byTopic = new Map<string, DomainEvent[]>();
+  const byTopic = new Map<EventTopicKey, DomainEvent[]>();
   const snapshots = new Set<string>();
   for (const entry of entries) {
     if (entry.offerSnapshot) {

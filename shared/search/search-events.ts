@@ -4,10 +4,11 @@
  * batches a few milliseconds after the answer; a send that fails is retried with the next batch (at most
  * `maxQueued` wait, the oldest are dropped beyond that and counted in the log).
  */
+import { requireValidEvent, searchEventType } from '../events';
 import { type DomainEvent, domainEvent, publishEvents } from '../kafka/events';
 import { logger } from '../logger';
 
-export const searchEventType = 'KeywordSearched';
+export { searchEventType } from '../events';
 
 export interface SearchPerformed {
   keyword: string;
@@ -44,20 +45,21 @@ async function sendQueued(): Promise<void> {
   }
 }
 
-/** Queues the event of one search and starts sending if nothing is being sent. */
-export function recordSearch(search: SearchPerformed, now = new Date()): void {
+/** The event of one search. */
+export function searchEvent(search: SearchPerformed, now: Date): DomainEvent {
   const visitor = search.memberId ?? search.sessionId;
-  queued.push(
-    domainEvent(
-      {
-        type: searchEventType,
-        source: 'search',
-        key: visitor ?? search.keyword,
-        data: { ...search },
-      },
-      now,
-    ),
+  return domainEvent(
+    { type: searchEventType, source: 'search', key: visitor ?? search.keyword, data: { ...search } },
+    now,
   );
+}
+
+/**
+ * Queues the event of one search and starts sending if nothing is being sent. An event the topic
+ * refuses throws here, where it was made, rather than block the queue of every later search.
+ */
+export function recordSearch(search: SearchPerformed, now = new Date()): void {
+  queued.push(requireValidEvent('searchEvents', searchEvent(search, now)));
   // A few milliseconds of waiting let the searches of a busy container share one Kafka request.
   sending ??= new Promise((resolve) => setTimeout(resolve, lingerMs)).then(sendQueued).finally(() => {
     sending = undefined;

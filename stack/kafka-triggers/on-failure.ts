@@ -3,18 +3,11 @@
  * headers that say where they came from and why they failed, so they can be inspected and replayed.
  */
 import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import { failureHeaders, maxErrorHeaderLength } from '../../shared/kafka/failure-topic';
 import type { TriggerDefinition } from './types';
 
-/** Names of the headers added to a record sent to the on-failure topic. */
-export const failureHeaders = {
-  sourceTopic: 'peakcart-source-topic',
-  sourcePartition: 'peakcart-source-partition',
-  sourceOffset: 'peakcart-source-offset',
-  functionName: 'peakcart-function',
-  attempts: 'peakcart-attempts',
-  error: 'peakcart-error',
-  failedAt: 'peakcart-failed-at',
-} as const;
+// The header names are the functions' own (shared/kafka/failure-topic.ts), which set records aside too.
+export { failureHeaders };
 
 /**
  * Writes the records, unchanged, to the on-failure topic with the failure headers added; resolves
@@ -40,7 +33,7 @@ export async function sendToOnFailureTopic(
         [failureHeaders.sourceOffset]: message.offset,
         [failureHeaders.functionName]: definition.functionName,
         [failureHeaders.attempts]: String(attempts),
-        [failureHeaders.error]: error.slice(0, 1_000),
+        [failureHeaders.error]: error.slice(0, maxErrorHeaderLength),
         [failureHeaders.failedAt]: new Date().toISOString(),
       };
       return { key: message.key, value: message.value, headers };

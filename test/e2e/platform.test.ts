@@ -6,24 +6,28 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { healthReport } from '../../functions/platform/routes';
 import { historyEntryFor } from '../../shared/domain/history';
+import { demographicsOf } from '../../shared/domain/member';
 import { closeDynamo, dynamoClient, tableName } from '../../shared/dynamo/client';
 import { topics } from '../../shared/infra';
 import { closeKafka } from '../../shared/kafka/client';
-import { domainEvent, publishEvents } from '../../shared/kafka/events';
+import { publishEvents } from '../../shared/kafka/events';
+import { memberEvent } from '../../shared/members/events';
 import { failureHeaders } from '../../stack/kafka-triggers';
 import { eventually, testKafka } from '../support/kafka';
 import { type OfflineApi, startOffline } from '../support/offline';
 
 let api: OfflineApi;
 
+const demographics = () => demographicsOf({ birthYear: 1990, gender: 'other', region: 'busan' }, new Date());
+
 /** Publishes a profile-updated event of the member and returns it. */
 async function publishProfileUpdate(memberId: string) {
-  const event = domainEvent({
-    type: 'MemberProfileUpdated',
-    source: 'login',
-    key: memberId,
-    data: { memberId },
-  });
+  const event = memberEvent(
+    'MemberProfileUpdated',
+    memberId,
+    { changed: ['region'], ...demographics() },
+    new Date(),
+  );
   await publishEvents('memberEvents', [event]);
   return event;
 }
@@ -75,12 +79,12 @@ describe('the offline API', () => {
 describe('the Kafka-triggered history function', () => {
   it("files a member's event into their history once, even when it is published twice", async () => {
     const memberId = `m-${randomUUID()}`;
-    const event = domainEvent({
-      type: 'MemberSignedUp',
-      source: 'login',
-      key: memberId,
-      data: { memberId, region: 'Busan' },
-    });
+    const event = memberEvent(
+      'MemberSignedUp',
+      memberId,
+      { roles: ['member'], ...demographics() },
+      new Date(),
+    );
     await publishEvents('memberEvents', [event, event]);
 
     // A marker published after both copies: once it is filed, both copies have been handled.

@@ -1,0 +1,154 @@
+/**
+ * Events of the order topic, keyed by order id so one order's events stay in order. Each carries
+ * what history and analytics need: the lines, the amounts, the buyer's demographics (never their
+ * name, address or card), the order's status and version; refunds carry the amount.
+ */
+import { z } from 'zod';
+import { genders, regions } from '../domain/member';
+import { maxOrderLines, maxQuantity, type OrderStatus } from '../domain/order';
+import type { DeclineReason } from '../payments/provider';
+import type { TopicEventsDefinition } from './definition';
+import { ageBandField, entityId, won } from './fields';
+
+export const orderEventTypes = {
+  placed: 'OrderPlaced',
+  paid: 'OrderPaid',
+  paymentFailed: 'OrderPaymentFailed',
+  cancelled: 'OrderCancelled',
+  shipped: 'OrderShipped',
+  delivered: 'OrderDelivered',
+  returnRequested: 'OrderReturnRequested',
+  returned: 'OrderReturned',
+  exchangeRequested: 'OrderExchangeRequested',
+  exchanged: 'OrderExchanged',
+} as const;
+
+// Keyed by every DeclineReason, so a new reason cannot be forgotten here.
+const declineReasons = {
+  card_declined: 'card_declined',
+  insufficient_funds: 'insufficient_funds',
+  expired_card: 'expired_card',
+  card_not_supported: 'card_not_supported',
+  voided: 'voided',
+} as const satisfies { [Reason in DeclineReason]: Reason };
+
+const orderItem = z.strictObject({
+  offerId: entityId,
+  groupId: entityId.describe('The product group of the offer'),
+  sellerId: entityId,
+  title: z.string().min(1).max(200).describe("The offer's title when ordered"),
+  category: z.string().min(1).max(100),
+  quantity: z.int().min(1).max(maxQuantity),
+  unitPrice: won.describe("Won: the offer's price when ordered"),
+  unitCost: won.describe("Won: the seller's cost of one unit when ordered"),
+  unitDiscount: won.describe('Won off each unit; 0 without a promotion'),
+  promotionId: z.string().min(1).nullable().describe('The promotion that gave the discount, or null'),
+});
+
+const orderFields = {
+  orderId: entityId.describe('The order, also the record key'),
+  memberId: entityId.describe('The buyer'),
+  version: z.int().positive().describe('Incremented by every change of the order'),
+  items: z.array(orderItem).min(1).max(maxOrderLines).describe("The order's lines, priced when ordered"),
+  amounts: z.strictObject({
+    items: won.describe('Won: unit prices times quantities'),
+    discount: won.describe('Won: unit discounts times quantities'),
+    shipping: won.describe("Won: each seller's highest shipping fee among its lines"),
+    total: won.describe('Won charged: items - discount + shipping'),
+  }),
+  buyer: z
+    .strictObject({
+      ageBand: ageBandField,
+      gender: z.enum(genders),
+      region: z.enum(regions),
+      amountBand: z.string().min(1).describe('Band of the total in won, e.g. "10k-50k", "1m+"'),
+    })
+    .describe('The buyer when ordering, as analytics buckets purchases'),
+};
+
+/** The data of an order event whose order is now in `status`, with any fields of its own. */
+function orderEvent<Status extends OrderStatus, Extra extends z.ZodRawShape>(status: Status, extra: Extra) {
+  return z.strictObject({
+    ...orderFields,
+    status: z.literal(status).describe("The order's status after this change"),
+    ...extra,
+  });
+}
+
+const requestReason = z.string().trim().min(1).max(500).describe("The buyer's reason, as they wrote it");
+
+export const orderPlacedV1 = orderEvent('placed', {});
+export const orderPaidV1 = orderEvent('paid', {});
+export const orderPaymentFailedV1 = orderEvent('payment_failed', {
+  reason: z.enum(declineReasons).describe('Why the payment was declined; "voided" when it never arrived'),
+});
+export const orderCancelledV1 = orderEvent('cancelled', {
+  refund: won.optional().describe('Won paid back; absent when the order was not paid yet'),
+});
+export const orderShippedV1 = orderEvent('shipped', {});
+export const orderDeliveredV1 = orderEvent('delivered', {});
+export const orderReturnRequestedV1 = orderEvent('return_requested', { reason: requestReason });
+export const orderReturnedV1 = orderEvent('returned', {
+  refund: won.describe('Won paid back: what was charged and not refunded yet'),
+});
+export const orderExchangeRequestedV1 = orderEvent('exchange_requested', { reason: requestReason });
+export const orderExchangedV1 = orderEvent('exchanged', {});
+
+export const orderEvents = {
+  description: 'Every change of every order, written with the change in the outbox and relayed.',
+  key: 'order id',
+  source: 'checkout',
+  types: {
+    [orderEventTypes.placed]: {
+      description: 'An order was placed: its stock is taken and its payment is being authorised.',
+      versions: { 1: orderPlacedV1 },
+    },
+    [orderEventTypes.paid]: { description: 'The payment was captured.', versions: { 1: orderPaidV1 } },
+    [orderEventTypes.paymentFailed]: {
+      description: 'The payment was declined or never arrived; the stock is given back.',
+      versions: { 1: orderPaymentFailedV1 },
+    },
+    [orderEventTypes.cancelled]: {
+      description: 'The buyer cancelled before shipping; the stock is given back, a payment refunded.',
+      versions: { 1: orderCancelledV1 },
+    },
+    [orderEventTypes.shipped]: {
+      description: 'A seller shipped the order.',
+      versions: { 1: orderShippedV1 },
+    },
+    [orderEventTypes.delivered]: {
+      description: 'The order was delivered.',
+      versions: { 1: orderDeliveredV1 },
+    },
+    [orderEventTypes.returnRequested]: {
+      description: 'The buyer asked to return the delivered order.',
+      versions: { 1: orderReturnRequestedV1 },
+    },
+    [orderEventTypes.returned]: {
+      description: 'The return arrived; the stock is given back and the rest of the payment refunded.',
+      versions: { 1: orderReturnedV1 },
+    },
+    [orderEventTypes.exchangeRequested]: {
+      description: 'The buyer asked to exchange the delivered order.',
+      versions: { 1: orderExchangeRequestedV1 },
+    },
+    [orderEventTypes.exchanged]: {
+      description: 'The exchange was completed.',
+      versions: { 1: orderExchangedV1 },
+    },
+  },
+} as const satisfies TopicEventsDefinition;
+
+export const orderEventDataSchema = z.discriminatedUnion('status', [
+  orderPlacedV1,
+  orderPaidV1,
+  orderPaymentFailedV1,
+  orderCancelledV1,
+  orderShippedV1,
+  orderDeliveredV1,
+  orderReturnRequestedV1,
+  orderReturnedV1,
+  orderExchangeRequestedV1,
+  orderExchangedV1,
+]);
+export type OrderEventData = z.infer<typeof orderEventDataSchema>;
