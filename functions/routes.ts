@@ -6,6 +6,7 @@ import type { Route } from '../shared/http';
 import { authRoutes } from './auth/routes';
 import { catalogRoutes } from './catalog/routes';
 import { checkoutRoutes } from './checkout/routes';
+import { historyRoutes } from './history/routes';
 import { memberRoutes } from './members/routes';
 import { platformRoutes } from './platform/routes';
 import { searchRoutes } from './search/routes';
@@ -17,4 +18,5 @@ export const allRoutes: readonly Route[] = [
   ...catalogRoutes,
   ...checkoutRoutes,
   ...searchRoutes,
+  ...historyRoutes,
 ];

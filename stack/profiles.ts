@@ -80,5 +80,6 @@ export function functionEnvironment(profile: StackProfile): Record<string, strin
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO',
     JWT_SIGNING_KEY: localSigningKey(profile.name),
     LOGIN_LOCK_SECONDS: process.env.LOGIN_LOCK_SECONDS ?? '900',
+    HISTORY_RETENTION_DAYS: process.env.HISTORY_RETENTION_DAYS ?? '365',
   };
 }

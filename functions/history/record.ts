@@ -1,11 +1,17 @@
 /**
  * Kafka consumer: files every member, search and order event that concerns a member into that
- * member's history. A redelivered event lands on the same item and is not written twice.
+ * member's history, once per event. A withdrawal first anonymises what the member's history
+ * holds; their events that arrive afterwards are filed anonymously.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type HistoryKind, historyEntryFor } from '../../shared/domain/history';
-import { dynamoClient, tableName } from '../../shared/dynamo/client';
+import { optionalEnv } from '../../shared/config/env';
+import {
+  type HistoryKind,
+  historyEntryFor,
+  memberIdOf,
+  retentionDaysFrom,
+} from '../../shared/domain/history';
+import { memberEventTypes } from '../../shared/domain/member';
+import { anonymiseMember, fileEntry } from '../../shared/dynamo/history-store';
 import { topics } from '../../shared/infra';
 import { domainEventConsumer } from '../../shared/kafka/consumer';
 
@@ -18,18 +24,11 @@ const kindByTopic = new Map<string | undefined, HistoryKind>([
 export const handler = domainEventConsumer(async (event, position) => {
   const kind = kindByTopic.get(position.topic);
   if (!kind) throw new Error(`history keeps no events of topic ${position.topic}`);
-  const entry = historyEntryFor(event, kind);
-  if (!entry) return;
-  try {
-    await dynamoClient().send(
-      new PutCommand({
-        TableName: tableName('history'),
-        Item: entry,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return;
-    throw error;
+  const memberId = memberIdOf(event);
+  const entry = historyEntryFor(event, kind, retentionDaysFrom(optionalEnv('HISTORY_RETENTION_DAYS')));
+  if (memberId === undefined || entry === undefined) return;
+  if (kind === 'member' && event.type === memberEventTypes.withdrawn) {
+    await anonymiseMember(memberId, entry.occurredAt);
   }
+  await fileEntry(entry, memberId);
 });
