@@ -3,6 +3,7 @@
  * a test checks that every http event of serverless.yml has its route in this list.
  */
 import type { Route } from '../shared/http';
+import { analyticsRoutes } from './analytics/routes';
 import { authRoutes } from './auth/routes';
 import { catalogRoutes } from './catalog/routes';
 import { checkoutRoutes } from './checkout/routes';
@@ -19,4 +20,5 @@ export const allRoutes: readonly Route[] = [
   ...checkoutRoutes,
   ...searchRoutes,
   ...historyRoutes,
+  ...analyticsRoutes,
 ];

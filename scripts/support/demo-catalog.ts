@@ -72,7 +72,7 @@ const variants: readonly [string, string][] = [
 const brands = ['hanbit', 'saebom', 'daon', 'nuri', 'haneul', 'gaon', 'arum', 'bora', 'dasom', 'maru'];
 
 /** mulberry32: a small seeded generator, so every run draws the same numbers. */
-function random(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -94,7 +94,7 @@ export const seededAt = '2026-01-01T00:00:00.000Z';
 
 /** The offers of one product group; groups are independent, so any slice can be generated alone. */
 export function demoGroup(index: number, options: DemoCatalogOptions = defaultDemoCatalog): Offer[] {
-  const next = random(index + 1);
+  const next = mulberry32(index + 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const [korean, english, category, low, high] = pick(products);
   const brand = pick(brands);

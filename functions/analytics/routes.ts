@@ -1,0 +1,44 @@
+/** Contracts of analytics: the reports as time series, for admins. */
+import { z } from 'zod';
+import { granularities, reportNames } from '../../shared/domain/analytics';
+import { defineRoute } from '../../shared/http';
+
+const point = z.object({
+  bucket: z.string().describe('2026-11-25T09 (hour, UTC) or 2026-11-25 (day, Seoul)'),
+  start: z.string().describe('When the bucket starts, ISO 8601 UTC'),
+  values: z.record(z.string(), z.number()),
+});
+
+export const analyticsReportRoute = defineRoute({
+  operationId: 'analyticsReport',
+  method: 'get',
+  path: '/analytics/{report}',
+  summary:
+    'A report as time series, a point per hour or day: purchases (groupBy all, ageBand, gender, region, amountBand), sales (all, seller, group), promotions (promotion), revenue (all)',
+  tags: ['analytics'],
+  auth: ['admin'],
+  params: z.strictObject({ report: z.enum(reportNames) }),
+  query: z.strictObject({
+    from: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('Default: 7 days (day) or 24 hours (hour) before to'),
+    to: z.iso.datetime({ offset: true }).optional().describe('Default: now'),
+    granularity: z.enum(granularities).default('day'),
+    groupBy: z.string().max(50).optional().describe('A dimension of the report; default its first'),
+    limit: z.coerce.number().int().min(1).max(100).default(20).describe('Series, largest amount first'),
+  }),
+  response: z.object({
+    report: z.enum(reportNames),
+    granularity: z.enum(granularities),
+    groupBy: z.string(),
+    from: z.string(),
+    to: z.string(),
+    fields: z.array(z.string()),
+    series: z.array(
+      z.object({ key: z.string(), totals: z.record(z.string(), z.number()), points: z.array(point) }),
+    ),
+  }),
+});
+
+export const analyticsRoutes = [analyticsReportRoute];

@@ -1,0 +1,139 @@
+/**
+ * The consumer behind each analytics report: order events in, counters out, each event counted
+ * exactly once in effect.
+ *
+ * - A record delivered again (a retried batch, a rebalance, two pollers at once) is never counted
+ *   twice: the ledger's offset moves in the same transaction as the counters, conditional on the
+ *   offset the run started from.
+ * - The same event produced twice (same event id at a later offset, e.g. the outbox relay sending
+ *   what a request had already sent) is recognised by its id: the consumer keeps the ids counted
+ *   on the partition within the duplicate window, loaded from the applied-run items when it starts
+ *   or finds that another consumer moved the ledger. An event's copies share its key, so they land
+ *   on the same partition.
+ * - A record that is not a valid order event goes to the on-failure topic with the reason, and the
+ *   partition goes on.
+ */
+import { CounterDeltas, granularities, type Report } from '../domain/analytics';
+import {
+  type AppliedRun,
+  appliedOffset,
+  appliedRunsSince,
+  applyRun,
+  LedgerMovedError,
+  maxCounterItemsPerRun,
+  maxCountersPerItem,
+  type PartitionRef,
+} from '../dynamo/analytics-store';
+import type { OrderEventData } from '../events';
+import { readEvent, undeliverable } from '../kafka/consumer';
+import { sendToFailureTopic } from '../kafka/failure-topic';
+import { type PartitionRun, partitionConsumer } from '../kafka/partition-consumer';
+import { logger } from '../logger';
+
+/** How long an event id is remembered: well past the outbox relay's one-minute schedule. */
+export const duplicateWindowMs = 15 * 60_000;
+const maxLedgerRetries = 5;
+
+/** What a consumer container knows of a partition: its offset and the ids counted lately. */
+interface PartitionState {
+  offset: number;
+  /** Event id → when it was counted, oldest first. */
+  recent: Map<string, number>;
+}
+
+function stateFrom(offset: number, runs: readonly AppliedRun[]): PartitionState {
+  const recent = new Map<string, number>();
+  for (const run of [...runs].reverse()) for (const id of run.eventIds) recent.set(id, run.appliedAt);
+  return { offset, recent };
+}
+
+function forget(state: PartitionState, now: number): void {
+  for (const [id, countedAt] of state.recent) {
+    if (countedAt >= now - duplicateWindowMs) return;
+    state.recent.delete(id);
+  }
+}
+
+/** A Kafka-triggered handler that counts order events into one report. */
+export function reportConsumer(report: Report) {
+  const states = new Map<string, PartitionState>();
+
+  async function load(ref: PartitionRef, now: number): Promise<PartitionState> {
+    // The runs are read before the ledger: a run applied in between is then behind the offset
+    // read, and the next transaction's condition reports the ledger moved.
+    const runs = await appliedRunsSince(ref, now - duplicateWindowMs);
+    return stateFrom(await appliedOffset(ref), runs);
+  }
+
+  async function applyRecords(ref: PartitionRef, state: PartitionState, run: PartitionRun) {
+    let deltas = new CounterDeltas(report);
+    let eventIds: string[] = [];
+    let runLast = state.offset;
+    const inRun = new Set<string>();
+
+    /** Applies what was gathered, as the records up to and including `lastOffset`. */
+    const flush = async (lastOffset: number) => {
+      if (lastOffset <= state.offset) return;
+      const now = Date.now();
+      await applyRun(ref, { afterOffset: state.offset, lastOffset, eventIds, deltas, now });
+      state.offset = lastOffset;
+      for (const id of eventIds) state.recent.set(id, now);
+      forget(state, now);
+      deltas = new CounterDeltas(report);
+      eventIds = [];
+      inRun.clear();
+    };
+
+    for (const record of run.records) {
+      if (record.offset <= state.offset) continue;
+      const checked = readEvent(record, 'orderEvents');
+      if (!checked.ok) {
+        // Poison: no retry makes it readable. Set aside, so the partition goes on.
+        await sendToFailureTopic(undeliverable(record), checked.reason, run.functionName);
+        runLast = record.offset;
+        continue;
+      }
+      const { event } = checked;
+      if (state.recent.has(event.id) || inRun.has(event.id)) {
+        logger.info('duplicate event not counted again', { eventId: event.id, offset: record.offset });
+        runLast = record.offset;
+        continue;
+      }
+      const contributions = report.contributions(event.type, event.data as OrderEventData);
+      // Worst case: each contribution adds an item per granularity and all its fields to one.
+      const { items, largestItem } = deltas.size();
+      const counters = contributions.reduce((sum, { fields }) => sum + Object.keys(fields).length, 0);
+      if (
+        items + contributions.length * granularities.length > maxCounterItemsPerRun ||
+        largestItem + counters > maxCountersPerItem
+      ) {
+        await flush(runLast);
+      }
+      deltas.add(contributions, Date.parse(event.time));
+      eventIds.push(event.id);
+      inRun.add(event.id);
+      runLast = record.offset;
+    }
+    await flush(runLast);
+  }
+
+  return partitionConsumer(async (run) => {
+    const ref: PartitionRef = { report: report.name, topic: run.topic, partition: run.partition };
+    const stateKey = `${run.topic}-${run.partition}`;
+    for (let attempt = 1; ; attempt++) {
+      let state = states.get(stateKey);
+      if (!state) {
+        state = await load(ref, Date.now());
+        states.set(stateKey, state);
+      }
+      try {
+        await applyRecords(ref, state, run);
+        return;
+      } catch (error) {
+        states.delete(stateKey);
+        if (!(error instanceof LedgerMovedError) || attempt >= maxLedgerRetries) throw error;
+        logger.info('ledger moved; reloading', { partition: stateKey, attempt });
+      }
+    }
+  });
+}

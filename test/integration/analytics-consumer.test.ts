@@ -1,0 +1,184 @@
+/**
+ * The analytics consumers against the real DynamoDB Local: batches delivered again, delivered to
+ * two containers at once, overlapping, and the same events produced again at later offsets all
+ * count once. Each consumer instance stands for one Lambda container (its own memory).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { type DemoOrder, orderEvent, orderTotal } from '../../scripts/support/demo-orders';
+import { reportConsumer } from '../../shared/analytics/report-consumer';
+import {
+  bucketOf,
+  type Granularity,
+  type Report,
+  revenueReport,
+  salesReport,
+  seriesOf,
+} from '../../shared/domain/analytics';
+import { counterItems } from '../../shared/dynamo/analytics-store';
+import { closeDynamo } from '../../shared/dynamo/client';
+import { closeKafka } from '../../shared/kafka/client';
+import type { DomainEvent } from '../../shared/kafka/events';
+
+// A random hour far in the past, so counters other tests write never share its buckets.
+const hourMs = 3_600_000;
+const baseMs = Date.parse('2001-01-01T00:00:00Z') + Math.floor(Math.random() * 700_000) * hourMs;
+
+const context = (functionName: string) =>
+  ({
+    functionName,
+    awsRequestId: randomUUID(),
+    getRemainingTimeInMillis: () => 60_000,
+  }) as unknown as Context;
+
+interface Delivered {
+  offset: number;
+  event: DomainEvent;
+}
+
+/** The Kafka event Lambda would hand over for these records of one partition. */
+function kafkaEvent(topic: string, records: readonly Delivered[]) {
+  return {
+    eventSource: 'SelfManagedKafka',
+    bootstrapServers: '127.0.0.1:29092',
+    records: {
+      [`${topic}-0`]: records.map(({ offset, event }) => ({
+        topic,
+        partition: 0,
+        offset,
+        timestamp: Date.parse(event.time),
+        timestampType: 'CREATE_TIME',
+        key: Buffer.from(event.key).toString('base64'),
+        value: Buffer.from(JSON.stringify(event)).toString('base64'),
+        headers: [],
+      })),
+    },
+  };
+}
+
+async function deliver(
+  consumer: ReturnType<typeof reportConsumer>,
+  topic: string,
+  records: readonly Delivered[],
+) {
+  const response = await consumer(kafkaEvent(topic, records) as never, context('analytics-test'));
+  expect(response).toEqual({ batchItemFailures: [] });
+}
+
+async function totals(report: Report, granularity: Granularity, dimension = 'all') {
+  const bucket = bucketOf(granularity, baseMs);
+  const shards = report.dimensions[dimension]?.shards ?? 1;
+  const items = await counterItems(report.name, granularity, dimension, shards, bucket, bucket);
+  return Object.fromEntries(
+    seriesOf(report, granularity, [bucket], items, 100).map((s) => [s.key, s.totals]),
+  );
+}
+
+function paidOrder(sellerId: string, unitPrice = 10_000): DemoOrder {
+  return {
+    orderId: randomUUID(),
+    memberId: randomUUID(),
+    items: [
+      {
+        offerId: randomUUID(),
+        groupId: `group-${sellerId}`,
+        sellerId,
+        title: 'Kettle',
+        category: 'home',
+        quantity: 2,
+        unitPrice,
+        unitCost: unitPrice / 2,
+        unitDiscount: 0,
+        promotionId: null,
+      },
+    ],
+    shipping: 3_000,
+    buyer: { ageBand: '30s', gender: 'female', region: 'seoul' },
+  };
+}
+
+/** `count` paid orders, one event each, at offsets from `firstOffset`. */
+function paidEvents(sellerId: string, count: number, firstOffset: number): Delivered[] {
+  return Array.from({ length: count }, (_, index) => ({
+    offset: firstOffset + index,
+    event: orderEvent('OrderPaid', paidOrder(sellerId), 2, baseMs + index * 1_000),
+  }));
+}
+
+afterAll(async () => {
+  await closeDynamo();
+  await closeKafka();
+});
+
+describe('analytics consumers count every event once', () => {
+  const seller = `seller-${randomUUID().slice(0, 8)}`;
+
+  it('a batch delivered again counts once', async () => {
+    const topic = `it.analytics.${randomUUID()}`;
+    const records = paidEvents(seller, 10, 0);
+    const consumer = reportConsumer(salesReport);
+    await deliver(consumer, topic, records);
+    await deliver(consumer, topic, records);
+    // A new container, which knows nothing but what DynamoDB holds.
+    await deliver(reportConsumer(salesReport), topic, records);
+    const sales = await totals(salesReport, 'hour', 'seller');
+    expect(sales[seller]).toMatchObject({ orders: 10, units: 20, amount: 200_000 });
+  });
+
+  it('three containers given the same batch at once count it once', async () => {
+    const topic = `it.analytics.${randomUUID()}`;
+    const other = `seller-${randomUUID().slice(0, 8)}`;
+    const records = paidEvents(other, 30, 0);
+    await Promise.all([1, 2, 3].map(() => deliver(reportConsumer(salesReport), topic, records)));
+    expect((await totals(salesReport, 'hour', 'seller'))[other]).toMatchObject({ orders: 30, units: 60 });
+  });
+
+  it('overlapping batches on two containers count each event once', async () => {
+    const topic = `it.analytics.${randomUUID()}`;
+    const other = `seller-${randomUUID().slice(0, 8)}`;
+    const records = paidEvents(other, 60, 100);
+    await Promise.all([
+      deliver(reportConsumer(salesReport), topic, records.slice(0, 40)),
+      deliver(reportConsumer(salesReport), topic, records.slice(20, 60)),
+    ]);
+    await deliver(reportConsumer(salesReport), topic, records.slice(10, 60));
+    expect((await totals(salesReport, 'day', 'seller'))[other]).toMatchObject({ orders: 60, units: 120 });
+  });
+
+  it('the same events produced again at later offsets count once, also in a new container', async () => {
+    const topic = `it.analytics.${randomUUID()}`;
+    const other = `seller-${randomUUID().slice(0, 8)}`;
+    const records = paidEvents(other, 20, 0);
+    const consumer = reportConsumer(salesReport);
+    await deliver(consumer, topic, records);
+    const again = records.map(({ event }, index) => ({ offset: 20 + index, event }));
+    await deliver(consumer, topic, again.slice(0, 10));
+    await deliver(reportConsumer(salesReport), topic, again.slice(10));
+    expect((await totals(salesReport, 'hour', 'seller'))[other]).toMatchObject({
+      orders: 20,
+      amount: 400_000,
+    });
+  });
+
+  it('a refund after a purchase lowers revenue and margin by exactly its share', async () => {
+    const topic = `it.analytics.${randomUUID()}`;
+    const before = (await totals(revenueReport, 'hour')).all ?? {};
+    const order = paidOrder(`seller-${randomUUID().slice(0, 8)}`, 40_000);
+    const consumer = reportConsumer(revenueReport);
+    await deliver(consumer, topic, [{ offset: 0, event: orderEvent('OrderPaid', order, 2, baseMs) }]);
+    const paid = (await totals(revenueReport, 'hour')).all ?? {};
+    expect((paid.sales ?? 0) - (before.sales ?? 0)).toBe(80_000);
+    expect((paid.margin ?? 0) - (before.margin ?? 0)).toBe(40_000);
+    await deliver(consumer, topic, [
+      {
+        offset: 1,
+        event: orderEvent('OrderCancelled', order, 3, baseMs + 60_000, { refund: orderTotal(order) }),
+      },
+    ]);
+    const refunded = (await totals(revenueReport, 'hour')).all ?? {};
+    expect((refunded.refundedSales ?? 0) - (before.refundedSales ?? 0)).toBe(80_000);
+    expect((refunded.refundedShipping ?? 0) - (before.refundedShipping ?? 0)).toBe(3_000);
+    expect((refunded.netSales ?? 0) - (before.netSales ?? 0)).toBe(0);
+    expect((refunded.margin ?? 0) - (before.margin ?? 0)).toBe(0);
+  });
+});
