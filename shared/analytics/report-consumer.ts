@@ -13,15 +13,16 @@
  * - A record that is not a valid order event goes to the on-failure topic with the reason, and the
  *   partition goes on.
  */
-import { CounterDeltas, granularities, type Report } from '../domain/analytics';
+import { CounterDeltas, type Report } from '../domain/analytics';
 import {
   type AppliedRun,
-  appliedOffset,
   appliedRunsSince,
   applyRun,
+  finishPendingRun,
   LedgerMovedError,
-  maxCounterItemsPerRun,
-  maxCountersPerItem,
+  ledgerOf,
+  maxCountersPerRun,
+  maxEventsPerRun,
   type PartitionRef,
 } from '../dynamo/analytics-store';
 import type { OrderEventData } from '../events';
@@ -59,10 +60,11 @@ export function reportConsumer(report: Report) {
   const states = new Map<string, PartitionState>();
 
   async function load(ref: PartitionRef, now: number): Promise<PartitionState> {
-    // The runs are read before the ledger: a run applied in between is then behind the offset
-    // read, and the next transaction's condition reports the ledger moved.
-    const runs = await appliedRunsSince(ref, now - duplicateWindowMs);
-    return stateFrom(await appliedOffset(ref), runs);
+    // The ledger is read before the runs: a run applied in between is then among the runs read
+    // but past the offset read, and the next transaction's condition reports the ledger moved.
+    const ledger = await ledgerOf(ref);
+    await finishPendingRun(ref, ledger);
+    return stateFrom(ledger.offset, await appliedRunsSince(ref, now - duplicateWindowMs));
   }
 
   async function applyRecords(ref: PartitionRef, state: PartitionState, run: PartitionRun) {
@@ -100,16 +102,10 @@ export function reportConsumer(report: Report) {
         continue;
       }
       const contributions = report.contributions(event.type, event.data as OrderEventData);
-      // Worst case: each contribution adds an item per granularity and all its fields to one.
-      const { items, largestItem } = deltas.size();
-      const counters = contributions.reduce((sum, { fields }) => sum + Object.keys(fields).length, 0);
-      if (
-        items + contributions.length * granularities.length > maxCounterItemsPerRun ||
-        largestItem + counters > maxCountersPerItem
-      ) {
-        await flush(runLast);
-      }
-      deltas.add(contributions, Date.parse(event.time));
+      const at = Date.parse(event.time);
+      const after = deltas.sizeWith(contributions, at);
+      if (after.counters > maxCountersPerRun || eventIds.length >= maxEventsPerRun) await flush(runLast);
+      deltas.add(contributions, at);
       eventIds.push(event.id);
       inRun.add(event.id);
       runLast = record.offset;

@@ -256,9 +256,20 @@ const hourMs = 3_600_000;
 const dayMs = 24 * hourMs;
 
 /** The bucket an instant falls in: `2026-11-25T09` (hour, UTC) or `2026-11-25` (day, Seoul). */
+// Consumers ask for the same few buckets thousands of times a second.
+const bucketNames: Record<Granularity, Map<number, string>> = { hour: new Map(), day: new Map() };
+
 export function bucketOf(granularity: Granularity, epochMs: number): string {
-  if (granularity === 'hour') return new Date(epochMs).toISOString().slice(0, 13);
-  return new Date(epochMs + businessOffsetMs).toISOString().slice(0, 10);
+  const size = granularity === 'hour' ? hourMs : dayMs;
+  const index = Math.floor((granularity === 'hour' ? epochMs : epochMs + businessOffsetMs) / size);
+  const names = bucketNames[granularity];
+  let name = names.get(index);
+  if (name === undefined) {
+    name = new Date(index * size).toISOString().slice(0, granularity === 'hour' ? 13 : 10);
+    if (names.size >= 10_000) names.clear();
+    names.set(index, name);
+  }
+  return name;
 }
 
 /** The instant a bucket starts. */
@@ -319,6 +330,39 @@ export class CounterDeltas {
 
   /** Adds an event's contributions at its time to the deltas. */
   add(contributions: readonly Contribution[], epochMs: number): void {
+    for (const { id, key, attributes } of this.touches(contributions, epochMs)) {
+      let item = this.items.get(id);
+      if (!item) {
+        item = { key, counters: new Map() };
+        this.items.set(id, item);
+      }
+      for (const [attribute, amount] of attributes)
+        item.counters.set(attribute, (item.counters.get(attribute) ?? 0) + amount);
+    }
+  }
+
+  /** The counter items and counters the deltas would hold with these contributions added. */
+  sizeWith(contributions: readonly Contribution[], epochMs: number): { items: number; counters: number } {
+    let { items, counters } = this.size();
+    const added = new Map<string, Set<string>>();
+    for (const { id, attributes } of this.touches(contributions, epochMs)) {
+      const existing = this.items.get(id)?.counters;
+      let fresh = added.get(id);
+      if (!fresh) {
+        fresh = new Set();
+        added.set(id, fresh);
+        if (!existing) items++;
+      }
+      for (const [attribute] of attributes) {
+        if (existing?.has(attribute) || fresh.has(attribute)) continue;
+        fresh.add(attribute);
+        counters++;
+      }
+    }
+    return { items, counters };
+  }
+
+  private *touches(contributions: readonly Contribution[], epochMs: number) {
     for (const granularity of granularities) {
       const bucket = bucketOf(granularity, epochMs);
       for (const { dimension, value, fields } of contributions) {
@@ -330,26 +374,19 @@ export class CounterDeltas {
           shard: shardOf(value, shards),
           bucket,
         };
-        const id = counterItemId(key);
-        let item = this.items.get(id);
-        if (!item) {
-          item = { key, counters: new Map() };
-          this.items.set(id, item);
-        }
-        for (const [field, amount] of Object.entries(fields)) {
-          if (amount === 0) continue;
-          const attribute = counterAttribute(field, value);
-          item.counters.set(attribute, (item.counters.get(attribute) ?? 0) + amount);
-        }
+        const attributes = Object.entries(fields)
+          .filter(([, amount]) => amount !== 0)
+          .map(([field, amount]) => [counterAttribute(field, value), amount] as const);
+        yield { id: counterItemId(key), key, attributes };
       }
     }
   }
 
-  /** The counters the deltas would touch: items, and attributes in the largest item. */
-  size(): { items: number; largestItem: number } {
-    let largestItem = 0;
-    for (const item of this.items.values()) largestItem = Math.max(largestItem, item.counters.size);
-    return { items: this.items.size, largestItem };
+  /** The counter items and counters the deltas hold. */
+  size(): { items: number; counters: number } {
+    let counters = 0;
+    for (const item of this.items.values()) counters += item.counters.size;
+    return { items: this.items.size, counters };
   }
 }
 

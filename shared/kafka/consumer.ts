@@ -35,11 +35,16 @@ export interface DomainEventConsumerOptions {
 }
 
 export type DeliveredRecord = ConsumerRecord<unknown, unknown>;
+/** What readEvent and undeliverable need of a record: where it sits and its encoded parts. */
+export type RawRecord = Pick<
+  DeliveredRecord,
+  'topic' | 'partition' | 'offset' | 'originalKey' | 'originalValue' | 'originalHeaders'
+>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The undecoded record, as Lambda delivered it. */
-export function undeliverable(record: DeliveredRecord): UndeliverableRecord {
+export function undeliverable(record: RawRecord): UndeliverableRecord {
   return {
     topic: record.topic,
     partition: record.partition,
@@ -54,7 +59,7 @@ export function undeliverable(record: DeliveredRecord): UndeliverableRecord {
  * The record's event, or why it is not one. The value is decoded here rather than by Powertools,
  * whose JSON deserializer hands invalid JSON over as text and so hides why a record is unreadable.
  */
-export function readEvent(record: DeliveredRecord, topicKey: EventTopicKey | undefined): EventCheck {
+export function readEvent(record: RawRecord, topicKey: EventTopicKey | undefined): EventCheck {
   if (!topicKey) return { ok: false, reason: `topic ${record.topic} carries no known domain events` };
   const { originalValue } = record;
   if (typeof originalValue !== 'string') return { ok: false, reason: 'the record has no value (tombstone)' };

@@ -4,31 +4,43 @@
  * run fails is reported from its first record, so Lambda delivers that partition's records again
  * and nothing after a failure is skipped.
  */
-import { kafkaConsumer } from '@aws-lambda-powertools/kafka';
-import type { Context } from 'aws-lambda';
+import type { Context, MSKEvent, SelfManagedKafkaEvent } from 'aws-lambda';
 import { logger } from '../logger';
-import type { BatchItemFailure, DeliveredRecord } from './consumer';
+import type { BatchItemFailure, RawRecord } from './consumer';
 
 export interface PartitionRun {
   topic: string;
   partition: number;
   /** In offset order, as delivered (read them with readEvent of ./consumer). */
-  records: readonly DeliveredRecord[];
+  records: readonly RawRecord[];
   functionName: string;
 }
 
+/**
+ * The records are left encoded: a run decodes each once (readEvent), where a generic consumer's
+ * per-record decoding would cost more than the counting.
+ */
 export function partitionConsumer(handle: (run: PartitionRun) => Promise<void>) {
-  return kafkaConsumer<unknown, unknown>(async (event, context: Context) => {
+  return async (event: MSKEvent | SelfManagedKafkaEvent, context: Context) => {
     logger.addContext(context);
-    const byPartition = new Map<string, DeliveredRecord[]>();
-    for (const record of event.records) {
-      const key = `${record.topic}-${record.partition}`;
-      byPartition.set(key, [...(byPartition.get(key) ?? []), record]);
+    const byPartition = new Map<string, RawRecord[]>();
+    for (const [key, records] of Object.entries(event.records)) {
+      byPartition.set(
+        key,
+        records.map((record) => ({
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+          originalKey: record.key,
+          originalValue: record.value,
+          originalHeaders: record.headers,
+        })),
+      );
     }
     const failures = await Promise.all(
       [...byPartition].map(async ([key, records]): Promise<BatchItemFailure | undefined> => {
         records.sort((a, b) => a.offset - b.offset);
-        const first = records[0] as DeliveredRecord;
+        const first = records[0] as RawRecord;
         try {
           await handle({
             topic: first.topic,
@@ -48,5 +60,5 @@ export function partitionConsumer(handle: (run: PartitionRun) => Promise<void>) 
       }),
     );
     return { batchItemFailures: failures.filter((failure) => failure !== undefined) };
-  });
+  };
 }

@@ -9,13 +9,21 @@ import { type DemoOrder, orderEvent, orderTotal } from '../../scripts/support/de
 import { reportConsumer } from '../../shared/analytics/report-consumer';
 import {
   bucketOf,
+  bucketsBetween,
+  CounterDeltas,
   type Granularity,
   type Report,
   revenueReport,
   salesReport,
   seriesOf,
 } from '../../shared/domain/analytics';
-import { counterItems } from '../../shared/dynamo/analytics-store';
+import {
+  applyParts,
+  counterItems,
+  counterUpdates,
+  ledgerOf,
+  startRun,
+} from '../../shared/dynamo/analytics-store';
 import { closeDynamo } from '../../shared/dynamo/client';
 import { closeKafka } from '../../shared/kafka/client';
 import type { DomainEvent } from '../../shared/kafka/events';
@@ -137,11 +145,13 @@ describe('analytics consumers count every event once', () => {
     const topic = `it.analytics.${randomUUID()}`;
     const other = `seller-${randomUUID().slice(0, 8)}`;
     const records = paidEvents(other, 60, 100);
+    // Batches start at the committed offset, so both start at 100; whichever applies first, the
+    // other applies only what lies beyond it. Then a redelivery from the middle.
     await Promise.all([
       deliver(reportConsumer(salesReport), topic, records.slice(0, 40)),
-      deliver(reportConsumer(salesReport), topic, records.slice(20, 60)),
+      deliver(reportConsumer(salesReport), topic, records.slice(0, 60)),
     ]);
-    await deliver(reportConsumer(salesReport), topic, records.slice(10, 60));
+    await deliver(reportConsumer(salesReport), topic, records.slice(20, 60));
     expect((await totals(salesReport, 'day', 'seller'))[other]).toMatchObject({ orders: 60, units: 120 });
   });
 
@@ -182,3 +192,71 @@ describe('analytics consumers count every event once', () => {
     expect((refunded.margin ?? 0) - (before.margin ?? 0)).toBe(0);
   });
 });
+
+describe('runs too big for one transaction', () => {
+  // 400 sellers over three hours: more counter items than one transaction holds.
+  const fromMs = baseMs + 10 * hourMs;
+  const toMs = fromMs + 3 * hourMs - 1;
+  const spread = (prefix: string, count: number, firstOffset: number): Delivered[] =>
+    Array.from({ length: count }, (_, index) => ({
+      offset: firstOffset + index,
+      event: orderEvent(
+        'OrderPaid',
+        paidOrder(`${prefix}-${index}`),
+        2,
+        fromMs + Math.floor((index / count) * (toMs - fromMs)),
+      ),
+    }));
+
+  async function sellerTotals(prefix: string) {
+    const buckets = bucketsBetween('hour', fromMs, toMs);
+    const items = await counterItems('sales', 'hour', 'seller', 16, buckets[0] ?? '', buckets.at(-1) ?? '');
+    return seriesOf(salesReport, 'hour', buckets, items, 10_000).filter(({ key }) => key.startsWith(prefix));
+  }
+
+  it('count every event once, in parts', async () => {
+    const topic = `it.analytics.${randomUUID()}`;
+    const prefix = `big-${randomUUID().slice(0, 8)}`;
+    const records = spread(prefix, 400, 0);
+    expect(counterUpdates(deltasOf(records)).length).toBeGreaterThan(98);
+    await deliver(reportConsumer(salesReport), topic, records);
+    await deliver(reportConsumer(salesReport), topic, records);
+    const series = await sellerTotals(prefix);
+    expect(series).toHaveLength(400);
+    for (const { totals } of series) expect(totals).toMatchObject({ orders: 1, units: 2, amount: 20_000 });
+  });
+
+  it('a run left pending is finished by the next container, each part once', async () => {
+    const topic = `it.analytics.${randomUUID()}`;
+    const prefix = `pending-${randomUUID().slice(0, 8)}`;
+    const records = spread(prefix, 400, 0);
+    const ref = { report: 'sales', topic, partition: 0 } as const;
+    const deltas = deltasOf(records);
+    const updates = counterUpdates(deltas);
+    const run = {
+      afterOffset: -1,
+      lastOffset: 399,
+      eventIds: records.map(({ event }) => event.id),
+      deltas,
+      now: Date.now(),
+    };
+    // A container moved the ledger and wrote the first part, then stopped.
+    await startRun(ref, run);
+    await applyParts(ref, 0, updates.slice(0, 99));
+    expect(await ledgerOf(ref)).toEqual({ offset: 399, pending: 0 });
+
+    const later = spread(`${prefix}-later`, 10, 400);
+    await deliver(reportConsumer(salesReport), topic, [...records, ...later]);
+    expect(await ledgerOf(ref)).toEqual({ offset: 409 });
+    const series = await sellerTotals(prefix);
+    expect(series).toHaveLength(410);
+    for (const { totals } of series) expect(totals).toMatchObject({ orders: 1, units: 2 });
+  });
+});
+
+function deltasOf(records: readonly Delivered[]): CounterDeltas {
+  const deltas = new CounterDeltas(salesReport);
+  for (const { event } of records)
+    deltas.add(salesReport.contributions(event.type, event.data as never), Date.parse(event.time));
+  return deltas;
+}
