@@ -32,6 +32,8 @@ function serverProperties(profile: StackProfile): string {
     'offsets.topic.num.partitions=6',
     'transaction.state.log.replication.factor=1',
     'transaction.state.log.min.isr=1',
+    // Fewer partitions for the coordinator of idempotent producers to load on a fresh broker.
+    'transaction.state.log.num.partitions=6',
     'share.coordinator.state.topic.replication.factor=1',
     'share.coordinator.state.topic.min.isr=1',
     // Consumers join at once instead of waiting 3 s for more members.
@@ -132,14 +134,21 @@ export const kafka: Component = {
     };
   },
   async isHealthy(profile) {
-    const admin = new Kafka({
+    const kafka = new Kafka({
       clientId: 'peakcart-stack',
       brokers: [`${profile.host}:${profile.kafkaPort}`],
       logLevel: logLevel.NOTHING,
       connectionTimeout: 1_000,
       requestTimeout: 2_000,
       retry: { retries: 0 },
-    }).admin();
+    });
+    const admin = kafka.admin();
+    // kafkajs requires an idempotent producer to retry; the readiness loop retries anyway.
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      retry: { retries: 1, initialRetryTime: 100 },
+    });
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
@@ -147,10 +156,14 @@ export const kafka: Component = {
       // Consumers can join groups only once the group coordinator has loaded its offsets topic;
       // asking for a group fails until then (and makes the broker create that topic).
       await admin.describeGroups(['peakcart-stack-readiness']);
+      // Idempotent producers (the product's, the failure topic's) can connect only once the
+      // transaction coordinator has loaded its state topic, which a fresh broker creates now.
+      await producer.connect();
       return true;
     } catch {
       return false;
     } finally {
+      await producer.disconnect().catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
     }
   },
