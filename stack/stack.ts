@@ -66,14 +66,19 @@ async function waitHealthy(component: Component, profile: StackProfile, pid: num
 }
 
 /** Starts one component unless it already runs; returns whether this call started it. */
-async function startComponent(component: Component, profile: StackProfile, log: Log): Promise<boolean> {
+async function startComponent(
+  component: Component,
+  profile: StackProfile,
+  log: Log,
+  restart: boolean,
+): Promise<boolean> {
   const pid = runningPid(profile, component);
   if (pid !== undefined) {
     await waitHealthy(component, profile, pid);
     log(`${component.name}: already running (pid ${pid})`);
     return false;
   }
-  const launch = await component.prepare(profile, log);
+  const launch = await component.prepare(profile, log, restart);
   const started = Date.now();
   const newPid = startDetached(profile, component.name, launch);
   try {
@@ -112,7 +117,13 @@ export async function up(
 ): Promise<UpResult> {
   const started = Date.now();
   await assertPortsFree(profile, only);
-  const results = await Promise.allSettled(only.map((component) => startComponent(component, profile, log)));
+  // Starting some servers while the others run on is a restart, not a new stack.
+  const restart = components.some(
+    (component) => !only.includes(component) && runningPid(profile, component) !== undefined,
+  );
+  const results = await Promise.allSettled(
+    only.map((component) => startComponent(component, profile, log, restart)),
+  );
   const startedNow = only.filter((_, index) => {
     const result = results[index];
     return result?.status === 'fulfilled' && result.value;

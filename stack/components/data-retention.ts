@@ -2,7 +2,8 @@ import type { StackProfile } from '../profiles';
 
 /**
  * The dev stack keeps its Kafka records and DynamoDB items across restarts, as a developer expects;
- * the test stack starts empty every time, so test runs never see each other's data.
+ * the test stack starts empty every time it starts as a whole, so test runs never see each other's
+ * data. A server restarted while the rest of the stack runs on keeps its data either way.
  */
 export function keepsData(profile: StackProfile): boolean {
   return profile.name !== 'test';

@@ -110,10 +110,10 @@ export const kafka: Component = {
     const prefix = `PEAKCART_${profile.name.toUpperCase()}`;
     return [`${prefix}_KAFKA_PORT`, `${prefix}_KAFKA_CONTROLLER_PORT`];
   },
-  async prepare(profile, log) {
+  async prepare(profile, log, restart) {
     const java = javaExecutable();
     const cp = await classpath(log);
-    if (!keepsData(profile)) rmSync(dataDir(profile), { recursive: true, force: true });
+    if (!keepsData(profile) && !restart) rmSync(dataDir(profile), { recursive: true, force: true });
     mkdirSync(kafkaDir(profile), { recursive: true });
     const config = path.join(kafkaDir(profile), 'server.properties');
     const log4j = path.join(kafkaDir(profile), 'log4j2.properties');

@@ -17,8 +17,12 @@ export interface Component extends TrackedProcess {
   ports(profile: StackProfile): number[];
   /** Environment variables that override those ports, in the same order. */
   portVariables(profile: StackProfile): string[];
-  /** Installs or downloads what is missing and prepares data folders; idempotent. */
-  prepare(profile: StackProfile, log: (line: string) => void): Promise<LaunchCommand>;
+  /**
+   * Installs or downloads what is missing and prepares data folders; idempotent. `restart`: the
+   * rest of the stack runs on, so a stack that starts empty keeps this component's data (an outage
+   * of one server loses nothing).
+   */
+  prepare(profile: StackProfile, log: (line: string) => void, restart: boolean): Promise<LaunchCommand>;
   /** True once the server answers a real request. */
   isHealthy(profile: StackProfile): Promise<boolean>;
   /** Seconds a cold start may take before `up` gives up. */
