@@ -29,12 +29,18 @@ function kafkaClient(): Kafka {
   return kafka;
 }
 
-function connectOnce<T extends { connect(): Promise<void> }>(client: T, reset: () => void): Promise<T> {
+function connectOnce<T extends { connect(): Promise<void>; disconnect(): Promise<void> }>(
+  client: T,
+  reset: () => void,
+): Promise<T> {
   return client.connect().then(
     () => client,
-    (error: unknown) => {
-      // Let the next invocation try again instead of keeping a failed connection forever.
+    async (error: unknown) => {
+      // Let the next invocation try again instead of keeping a failed connection forever. A connect
+      // that failed part-way (an idempotent producer whose broker is still loading) may have opened
+      // sockets already, which would otherwise stay open for the life of the container.
       reset();
+      await client.disconnect().catch(() => undefined);
       throw error;
     },
   );
