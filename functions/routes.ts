@@ -10,6 +10,7 @@ import { checkoutRoutes } from './checkout/routes';
 import { historyRoutes } from './history/routes';
 import { memberRoutes } from './members/routes';
 import { platformRoutes } from './platform/routes';
+import { promotionRoutes } from './promotions/routes';
 import { searchRoutes } from './search/routes';
 
 export const allRoutes: readonly Route[] = [
@@ -21,4 +22,5 @@ export const allRoutes: readonly Route[] = [
   ...searchRoutes,
   ...historyRoutes,
   ...analyticsRoutes,
+  ...promotionRoutes,
 ];

@@ -18,9 +18,18 @@ const offerSummary = z.object({
   offerId: z.string(),
   sellerId: z.string(),
   title: z.string(),
-  price: z.int().describe('Won'),
+  category: z.string(),
+  price: z.int().describe('List price, won'),
   shippingFee: z.int().describe('Won'),
-  totalPrice: z.int().describe('Price plus shipping fee, in won: what offers are ranked by'),
+  discount: z
+    .int()
+    .describe('Won off the price under the promotion that gives the best price now; 0 without'),
+  promotionId: z.string().nullable().describe('That promotion, or null'),
+  totalPrice: z
+    .int()
+    .describe(
+      'Price less discount plus shipping fee, in won: what the buyer pays and what offers are ranked by',
+    ),
   url: z.string(),
 });
 
@@ -30,7 +39,7 @@ const answerSource = z
 
 const groupResult = z.object({
   groupId: z.string(),
-  lowestTotalPrice: z.int(),
+  lowestTotalPrice: z.int().describe('totalPrice of its cheapest offer'),
   offerCount: z.int().describe('Listed offers of the group'),
   offers: z.array(offerSummary).describe('The cheapest offers, cheapest first'),
 });

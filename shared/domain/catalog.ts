@@ -57,8 +57,13 @@ export interface OfferSummary {
   offerId: string;
   sellerId: string;
   title: string;
+  category: string;
   price: number;
   shippingFee: number;
+  /** Won off the price under the promotion that gives the best price now; 0 without one. */
+  discount: number;
+  promotionId: string | null;
+  /** What the buyer pays: price less discount, plus shipping. What offers are ranked by. */
   totalPrice: number;
   url: string;
 }
@@ -72,13 +77,17 @@ export function isListed(offer: Pick<Offer, 'removed' | 'stock'>): boolean {
   return !offer.removed && offer.stock > 0;
 }
 
+/** What search shows of an offer at its list price. */
 export function summaryOf(offer: Offer): OfferSummary {
   return {
     offerId: offer.offerId,
     sellerId: offer.sellerId,
     title: offer.title,
+    category: offer.category,
     price: offer.price,
     shippingFee: offer.shippingFee,
+    discount: 0,
+    promotionId: null,
     totalPrice: totalPrice(offer),
     url: offer.url,
   };

@@ -4,6 +4,10 @@
  * DynamoDB fallback both produce exactly this ranking.
  */
 import { byTotalPrice, compareIds, isListed, type Offer, type OfferSummary, summaryOf } from './catalog';
+import { bestPromotion, maxUnitDiscount, type Promotion } from './promotion';
+
+/** The promotions search prices with: those live now (active and not sold out). */
+export type LivePromotions = readonly Pick<Promotion, 'promotionId' | 'scope' | 'discount'>[];
 
 /** The course's page: 10 groups, each with its 10 cheapest offers. */
 export const defaultGroupsPerPage = 10;
@@ -30,9 +34,62 @@ export function byLowestTotalPrice(a: RankedGroup, b: RankedGroup): number {
   return a.lowestTotalPrice - b.lowestTotalPrice || compareIds(a.groupId, b.groupId);
 }
 
-/** A group's listed offers, cheapest first. */
-export function listedOffers(offers: readonly Offer[]): OfferSummary[] {
-  return offers.filter(isListed).map(summaryOf).sort(byTotalPrice);
+/** The offer at the best price the promotions give it (its list price when none applies). */
+export function promotionalSummary(
+  offer: OfferSummary,
+  groupId: string,
+  promotions: LivePromotions,
+): OfferSummary {
+  const listTotal = offer.price + offer.shippingFee;
+  const best = promotions.length > 0 ? bestPromotion(promotions, { ...offer, groupId }) : undefined;
+  const discount = best?.unitDiscount ?? 0;
+  return { ...offer, discount, promotionId: best?.promotionId ?? null, totalPrice: listTotal - discount };
+}
+
+/**
+ * The least a promotion can bring an offer whose list total (price + shipping) is at least
+ * `listTotal` down to: whatever the offers beyond a point in list order are, none is cheaper.
+ */
+export function promotionalFloor(listTotal: number, promotions: LivePromotions): number {
+  return promotions.length > 0 ? listTotal - maxUnitDiscount(promotions, listTotal) : listTotal;
+}
+
+/**
+ * The cheapest `count` offers of a group under the promotions, from the offers read so far in list
+ * order (`read`, cheapest list total first, of `listed` in all). `complete` is false while an
+ * unread offer could still be among them: read more and ask again.
+ */
+export function promotionalPage(
+  groupId: string,
+  read: readonly OfferSummary[],
+  listed: number,
+  promotions: LivePromotions,
+  count: number,
+): { offers: OfferSummary[]; complete: boolean } {
+  const offers = read
+    .map((offer) => promotionalSummary(offer, groupId, promotions))
+    .sort(byTotalPrice)
+    .slice(0, count);
+  const last = read[read.length - 1];
+  const kth = offers[count - 1];
+  const complete =
+    read.length >= listed ||
+    (last !== undefined &&
+      kth !== undefined &&
+      promotionalFloor(last.price + last.shippingFee, promotions) > kth.totalPrice);
+  return { offers, complete };
+}
+
+/** A group's listed offers, cheapest first (under the promotions, when there are any). */
+export function listedOffers(
+  groupId: string,
+  offers: readonly Offer[],
+  promotions: LivePromotions = [],
+): OfferSummary[] {
+  return offers
+    .filter(isListed)
+    .map((offer) => promotionalSummary(summaryOf(offer), groupId, promotions))
+    .sort(byTotalPrice);
 }
 
 /**
@@ -43,8 +100,9 @@ export function groupResult(
   groupId: string,
   offers: readonly Offer[],
   offersPerGroup: number,
+  promotions: LivePromotions = [],
 ): GroupResult | undefined {
-  const listed = listedOffers(offers);
+  const listed = listedOffers(groupId, offers, promotions);
   const cheapest = listed[0];
   if (!cheapest) return undefined;
   return {

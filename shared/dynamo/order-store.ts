@@ -14,6 +14,7 @@ import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@
 import type { OrderAmounts, OrderItem, OrderStatus } from '../domain/order';
 import { type OutboxEntry, outboxPut } from '../outbox/outbox';
 import { dynamoClient, tableName } from './client';
+import { giveBackPromotionUnits, type PromotionUse, takePromotionUnits } from './promotion-store';
 
 export interface ShippingAddress {
   recipient: string;
@@ -48,6 +49,17 @@ export class StockUnavailableError extends Error {
   ) {
     super(`Offer ${offerId}: ${reason}`);
     this.name = 'StockUnavailableError';
+  }
+}
+
+/** A promotion of the order has no units left for it: in all, or for this member. */
+export class PromotionLimitError extends Error {
+  constructor(
+    readonly promotionId: string,
+    readonly limit: 'total' | 'member',
+  ) {
+    super(`Promotion ${promotionId}: ${limit} limit reached`);
+    this.name = 'PromotionLimitError';
   }
 }
 
@@ -131,12 +143,31 @@ async function transact(input: ConstructorParameters<typeof TransactWriteCommand
   }
 }
 
-/** Takes the stock of every line and writes the order with its outbox entries, or nothing. */
-export async function placeOrder(order: Order, outbox: readonly OutboxEntry[]): Promise<void> {
+/** Units of the restocked lines given back to their promotions, one entry per promotion. */
+function promotionReturns(memberId: string, restock: readonly OrderItem[]) {
+  const units = new Map<string, number>();
+  for (const item of restock) {
+    if (item.promotionId) units.set(item.promotionId, (units.get(item.promotionId) ?? 0) + item.quantity);
+  }
+  return [...units].flatMap(([promotionId, count]) =>
+    giveBackPromotionUnits({ promotionId, memberId, units: count }),
+  );
+}
+
+/**
+ * Takes the stock of every line and the promoted units of every promotion, and writes the order
+ * with its outbox entries, or nothing.
+ */
+export async function placeOrder(
+  order: Order,
+  outbox: readonly OutboxEntry[],
+  promotionUses: readonly PromotionUse[] = [],
+): Promise<void> {
   try {
     await transact({
       TransactItems: [
         ...order.items.map(takeStock),
+        ...promotionUses.flatMap(takePromotionUnits),
         {
           Put: {
             TableName: tableName('orders'),
@@ -163,6 +194,14 @@ export async function placeOrder(order: Order, outbox: readonly OutboxEntry[]): 
         const enough = Number(old?.stock?.N ?? 0) >= item.quantity && old?.removed?.BOOL === false;
         throw new StockUnavailableError(item.offerId, enough ? 'offer_changed' : 'out_of_stock');
       }
+      for (const [index, use] of promotionUses.entries()) {
+        // Each use is two updates, the total's then the member's.
+        const at = order.items.length + 2 * index;
+        if (reasons[at]?.Code === 'ConditionalCheckFailed')
+          throw new PromotionLimitError(use.promotionId, 'total');
+        if (reasons[at + 1]?.Code === 'ConditionalCheckFailed')
+          throw new PromotionLimitError(use.promotionId, 'member');
+      }
     }
     throw error;
   }
@@ -170,7 +209,8 @@ export async function placeOrder(order: Order, outbox: readonly OutboxEntry[]): 
 
 /**
  * Moves the order from one of `from` to `next.status`, writing `next` whole, giving back the stock
- * of `restock` lines, with the outbox entries; OrderStatusConflictError if it moved meanwhile.
+ * of `restock` lines (and their promoted units), with the outbox entries; OrderStatusConflictError
+ * if it moved meanwhile.
  */
 export async function changeOrder(
   next: Order,
@@ -192,6 +232,7 @@ export async function changeOrder(
           },
         },
         ...restock.map(giveBackStock),
+        ...promotionReturns(next.memberId, restock),
         ...outbox.map(outboxPut),
         ...(next.status === 'paid' || next.status === 'payment_failed'
           ? [{ Delete: { TableName: tableName('orders'), Key: pendingPaymentKey(next) } }]

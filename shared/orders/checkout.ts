@@ -8,13 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Offer } from '../domain/catalog';
 import { ageBand } from '../domain/member';
-import {
-  type DiscountRule,
-  noPromotions,
-  type OrderInput,
-  priceOrder,
-  statusesAllowing,
-} from '../domain/order';
+import { type OrderInput, priceOrder, statusesAllowing } from '../domain/order';
 import {
   claimIdempotencyKey,
   findIdempotencyClaim,
@@ -22,7 +16,14 @@ import {
 } from '../dynamo/idempotency-store';
 import { findMember, isWithdrawn } from '../dynamo/member-store';
 import { findOffer } from '../dynamo/offer-store';
-import { changeOrder, findOrder, type Order, placeOrder, StockUnavailableError } from '../dynamo/order-store';
+import {
+  changeOrder,
+  findOrder,
+  type Order,
+  PromotionLimitError,
+  placeOrder,
+  StockUnavailableError,
+} from '../dynamo/order-store';
 import { ApiError, ConflictError, NotFoundError, UnauthorizedError } from '../http';
 import { logger } from '../logger';
 import { type OutboxEntry, offerSnapshotEntry, sendSoon } from '../outbox/outbox';
@@ -35,11 +36,11 @@ import {
 import { sandbox } from '../payments/sandbox';
 import { giveBack, passGate } from '../redis/stock-gate';
 import { orderEventEntry, orderEventTypes } from './events';
+import { markPromotions, type PromotionPricing, promotionPricing, promotionsOf } from './promotions';
 
 export interface CheckoutOptions {
   payments?: PaymentProvider;
-  /** Where promotions plug in: the discount of each line (none until promotions exist). */
-  discounts?: DiscountRule;
+  /** The instant the order is priced at (promotions active then): now by default. */
   now?: Date;
 }
 
@@ -142,6 +143,7 @@ export async function settle(
   await changeOrder(failed, statusesAllowing('fail_payment'), entries, failed.items);
   await sendSoon(entries);
   await giveBack(failed.items);
+  await markPromotions(promotionsOf(failed), false);
   return failed;
 }
 
@@ -219,7 +221,8 @@ export async function checkout(
       await giveBack(gateLines);
       return replay(earlier, hash);
     }
-    placed = await place(memberId, claim.orderId, input, lines, options, now);
+    const pricing = await promotionPricing(memberId, lines, now);
+    placed = await place(memberId, claim.orderId, input, lines, pricing, now);
   } catch (error) {
     await giveBack(gateLines);
     throw error;
@@ -238,12 +241,12 @@ async function place(
   orderId: string,
   input: OrderInput,
   lines: { offer: Offer; quantity: number }[],
-  options: CheckoutOptions,
+  pricing: PromotionPricing,
   now: Date,
 ): Promise<Order> {
   const member = await findMember(memberId);
   if (!member || isWithdrawn(member)) throw new UnauthorizedError('This account no longer exists');
-  const { items, amounts } = priceOrder(lines, options.discounts ?? noPromotions);
+  const { items, amounts } = priceOrder(lines, pricing.discountFor);
   const order: Order = {
     orderId,
     memberId,
@@ -259,8 +262,17 @@ async function place(
   };
   const entries = [orderEventEntry(orderEventTypes.placed, order, now), ...stockEntries(order, now)];
   try {
-    await placeOrder(order, entries);
+    await placeOrder(order, entries, pricing.uses);
   } catch (error) {
+    if (error instanceof PromotionLimitError) {
+      if (error.limit === 'total') await markPromotions([error.promotionId], true);
+      throw new ConflictError(
+        'promotion_limit_reached',
+        error.limit === 'total'
+          ? `Promotion ${error.promotionId} has just sold out; retry for the current price`
+          : `You have bought as many units as promotion ${error.promotionId} allows; retry for the current price`,
+      );
+    }
     if (error instanceof StockUnavailableError) {
       throw error.reason === 'out_of_stock'
         ? outOfStock(error.offerId)
@@ -272,5 +284,6 @@ async function place(
     throw error;
   }
   await sendSoon(entries);
+  await markPromotions(pricing.sellsOut, true);
   return order;
 }

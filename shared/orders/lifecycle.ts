@@ -15,6 +15,7 @@ import { type OutboxEntry, offerSnapshotEntry, sendSoon } from '../outbox/outbox
 import type { PaymentProvider } from '../payments/provider';
 import { sandbox } from '../payments/sandbox';
 import { orderEventEntry, orderEventTypes } from './events';
+import { markPromotions, promotionsOf } from './promotions';
 
 /** The buyer's own order; any other order is 404, as if it did not exist. */
 export async function buyersOrder(memberId: string, orderId: string): Promise<Order> {
@@ -80,6 +81,7 @@ async function apply(order: Order, change: Change, payments: PaymentProvider, no
     throw error;
   }
   await sendSoon(entries);
+  if (change.restock) await markPromotions(promotionsOf(next), false);
   if (change.refund) await refund(payments, next, change.refund);
   return next;
 }

@@ -3,7 +3,7 @@
  * catalog events.
  *
  *   group:{g}:offers     ZSET  listed offers of group g, scored by total price (price + shipping)
- *   offer:{g}:<offerId>  HASH  what search shows of a listed offer
+ *   offer:{g}:<offerId>  HASH  what search shows of a listed offer (and its category, for promotions)
  *   group:{g}:state      HASH  offerId → last applied version, listed flag and keywords (JSON)
  *   group:{g}:keywords   HASH  keyword → number of listed offers of g carrying it
  *   group:{g}:dropped    SET   keywords g lost whose keyword sets still have to forget g
@@ -76,7 +76,7 @@ if not previous or previous.v < version then
       end
     end
     redis.call('ZADD', KEYS[1], ARGV[4], offerId)
-    redis.call('HSET', display, 'sellerId', ARGV[6], 'title', ARGV[7], 'price', ARGV[8], 'shippingFee', ARGV[9], 'url', ARGV[10])
+    redis.call('HSET', display, 'sellerId', ARGV[6], 'title', ARGV[7], 'price', ARGV[8], 'shippingFee', ARGV[9], 'url', ARGV[10], 'category', ARGV[13])
   else
     redis.call('ZREM', KEYS[1], offerId)
     redis.call('DEL', display)
@@ -85,8 +85,8 @@ if not previous or previous.v < version then
   local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[12]) - 1, 'WITHSCORES')
   local top = {redis.call('ZCARD', KEYS[1])}
   for i = 1, #ids, 2 do
-    local fields = redis.call('HMGET', ARGV[11] .. ids[i], 'sellerId', 'title', 'price', 'shippingFee', 'url')
-    top[#top + 1] = {ids[i], ids[i + 1], fields[1] or '', fields[2] or '', fields[3] or '0', fields[4] or '0', fields[5] or ''}
+    local fields = redis.call('HMGET', ARGV[11] .. ids[i], 'sellerId', 'title', 'price', 'shippingFee', 'url', 'category')
+    top[#top + 1] = {ids[i], ids[i + 1], fields[1] or '', fields[2] or '', fields[3] or '0', fields[4] or '0', fields[5] or '', fields[6] or ''}
   end
   redis.call('SET', KEYS[5], cjson.encode(top))
 end
@@ -100,14 +100,18 @@ local first = tonumber(ARGV[2])
 local ids = redis.call('ZRANGE', KEYS[1], first, first + tonumber(ARGV[3]) - 1, 'WITHSCORES')
 local page = {redis.call('ZCARD', KEYS[1])}
 for i = 1, #ids, 2 do
-  local fields = redis.call('HMGET', ARGV[1] .. ids[i], 'sellerId', 'title', 'price', 'shippingFee', 'url')
-  page[#page + 1] = {ids[i], ids[i + 1], fields[1] or '', fields[2] or '', fields[3] or '0', fields[4] or '0', fields[5] or ''}
+  local fields = redis.call('HMGET', ARGV[1] .. ids[i], 'sellerId', 'title', 'price', 'shippingFee', 'url', 'category')
+  page[#page + 1] = {ids[i], ids[i + 1], fields[1] or '', fields[2] or '', fields[3] or '0', fields[4] or '0', fields[5] or '', fields[6] or ''}
 end
 return page
 `;
 
 type ApplyReply = [number, string | null, string[], string[]];
-type GroupOffersReply = [number, ...Array<[string, string, string, string, string, string, string]>];
+// Rows rendered before offers carried their category have 7 fields; the category reads as ''.
+type GroupOffersReply = [
+  number,
+  ...Array<[string, string, string, string, string, string, string, string | undefined]>,
+];
 
 interface PriceCacheCommands {
   applyOffer(...keysAndArgs: Array<string | number>): Promise<ApplyReply>;
@@ -155,6 +159,7 @@ export async function applyOffer(offer: Offer): Promise<boolean> {
     offer.url,
     keys.offerPrefix,
     topOffers,
+    offer.category,
   );
   const pipeline = redis.pipeline();
   if (lowest !== null) {
@@ -259,15 +264,20 @@ export async function groupsOffers(
     const [offerCount, ...rows] = reply ?? [0];
     return {
       offerCount,
-      offers: rows.slice(0, count).map(([offerId, total, sellerId, title, price, shippingFee, url]) => ({
-        offerId,
-        sellerId,
-        title,
-        price: Number(price),
-        shippingFee: Number(shippingFee),
-        totalPrice: Number(total),
-        url,
-      })),
+      offers: rows
+        .slice(0, count)
+        .map(([offerId, total, sellerId, title, price, shippingFee, url, category]) => ({
+          offerId,
+          sellerId,
+          title,
+          category: category ?? '',
+          price: Number(price),
+          shippingFee: Number(shippingFee),
+          discount: 0,
+          promotionId: null,
+          totalPrice: Number(total),
+          url,
+        })),
     };
   });
 }

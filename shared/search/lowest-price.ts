@@ -5,9 +5,10 @@
  * the fallback is slower, never different.
  */
 import type { Offer } from '../domain/catalog';
-import { byLowestTotalPrice, type GroupResult, groupResult } from '../domain/search';
+import { byLowestTotalPrice, type GroupResult, groupResult, type LivePromotions } from '../domain/search';
 import { groupIdsForKeyword, offersOfGroup } from '../dynamo/offer-store';
 import { logger } from '../logger';
+import { livePromotions } from '../promotions/live';
 import {
   applyOffer,
   groupIsCached,
@@ -15,6 +16,7 @@ import {
   keywordGroups,
   rememberEmptyKeyword,
 } from '../redis/price-cache';
+import { promotionalKeywordPage, promotionalPages } from './promotional';
 
 /** Where an answer came from: the cache, or DynamoDB after a miss or a Redis failure. */
 export type AnswerSource = 'cache' | 'database';
@@ -24,6 +26,8 @@ export interface KeywordSearch {
   offset: number;
   limit: number;
   offersPerGroup: number;
+  /** The instant prices are asked for (promotions active then): now by default. */
+  now?: Date;
 }
 
 export interface KeywordResults {
@@ -77,12 +81,31 @@ async function warmGroups(offersByGroup: ReadonlyMap<string, readonly Offer[]>):
   }
 }
 
-async function keywordFromDatabase(search: KeywordSearch, warm: boolean): Promise<KeywordResults> {
+/**
+ * The promotions prices are shown with. Without them (Redis and DynamoDB both failing) search still
+ * answers, at list prices; checkout prices for itself.
+ */
+async function promotionsAt(now: Date | undefined): Promise<LivePromotions> {
+  try {
+    return await livePromotions(now ?? new Date());
+  } catch (error) {
+    logger.warn('promotions unavailable, showing list prices', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return [];
+  }
+}
+
+async function keywordFromDatabase(
+  search: KeywordSearch,
+  promotions: LivePromotions,
+  warm: boolean,
+): Promise<KeywordResults> {
   const groupIds = await groupIdsForKeyword(search.keyword);
   const offers = await mapConcurrently(groupIds, fallbackConcurrency, offersOfGroup);
   const offersByGroup = new Map(groupIds.map((groupId, index) => [groupId, offers[index] ?? []]));
   const ranked = [...offersByGroup]
-    .map(([groupId, groupOffers]) => groupResult(groupId, groupOffers, search.offersPerGroup))
+    .map(([groupId, groupOffers]) => groupResult(groupId, groupOffers, search.offersPerGroup, promotions))
     .filter((group): group is GroupResult => group !== undefined)
     .sort(byLowestTotalPrice);
   if (warm) {
@@ -98,7 +121,19 @@ async function keywordFromDatabase(search: KeywordSearch, warm: boolean): Promis
 
 /** Groups for a keyword, cheapest lowest total first, each with its cheapest offers. */
 export async function lowestPriceByKeyword(search: KeywordSearch): Promise<KeywordResults> {
+  const promotions = await promotionsAt(search.now);
   try {
+    if (promotions.length > 0) {
+      const page = await promotionalKeywordPage(
+        search.keyword,
+        search.offset,
+        search.limit,
+        search.offersPerGroup,
+        promotions,
+      );
+      if (page) return { ...page, source: 'cache' };
+      return keywordFromDatabase(search, promotions, true);
+    }
     const page = await keywordGroups(search.keyword, search.offset, search.limit);
     if (page) {
       const offers = await groupsOffers(
@@ -116,9 +151,9 @@ export async function lowestPriceByKeyword(search: KeywordSearch): Promise<Keywo
     }
   } catch (error) {
     cacheFailure('lowestPriceByKeyword', error);
-    return keywordFromDatabase(search, false);
+    return keywordFromDatabase(search, promotions, false);
   }
-  return keywordFromDatabase(search, true);
+  return keywordFromDatabase(search, promotions, true);
 }
 
 export interface GroupOffers {
@@ -132,12 +167,13 @@ async function groupFromDatabase(
   groupId: string,
   offset: number,
   limit: number,
+  promotions: LivePromotions,
   warm: boolean,
 ): Promise<GroupOffers | undefined> {
   const offers = await offersOfGroup(groupId);
   if (offers.length === 0) return undefined;
   if (warm) await warmGroups(new Map([[groupId, offers]]));
-  const group = groupResult(groupId, offers, offset + limit);
+  const group = groupResult(groupId, offers, offset + limit, promotions);
   return {
     groupId,
     offerCount: group?.offerCount ?? 0,
@@ -154,15 +190,30 @@ export async function offersOfGroupByPrice(
   groupId: string,
   offset: number,
   limit: number,
+  now?: Date,
 ): Promise<GroupOffers | undefined> {
+  const promotions = await promotionsAt(now);
   try {
-    const [page] = await groupsOffers([groupId], offset, limit);
-    if (page && page.offerCount > 0) return { groupId, ...page, source: 'cache' };
+    // Under promotions the page is found among the offers from the first one on.
+    const [page] = await groupsOffers(
+      [groupId],
+      promotions.length > 0 ? 0 : offset,
+      promotions.length > 0 ? offset + limit : limit,
+    );
+    if (page && page.offerCount > 0) {
+      if (promotions.length === 0) return { groupId, ...page, source: 'cache' };
+      const [offers = []] = await promotionalPages(
+        [{ groupId, read: [...page.offers], listed: page.offerCount }],
+        promotions,
+        offset + limit,
+      );
+      return { groupId, offerCount: page.offerCount, offers: offers.slice(offset), source: 'cache' };
+    }
     // Nothing listed: a group whose offers all sold out, or one the cache does not hold.
     if (await groupIsCached(groupId)) return { groupId, offerCount: 0, offers: [], source: 'cache' };
   } catch (error) {
     cacheFailure('offersOfGroupByPrice', error);
-    return groupFromDatabase(groupId, offset, limit, false);
+    return groupFromDatabase(groupId, offset, limit, promotions, false);
   }
-  return groupFromDatabase(groupId, offset, limit, true);
+  return groupFromDatabase(groupId, offset, limit, promotions, true);
 }
