@@ -100,6 +100,10 @@ describe('serverless package', () => {
     }
   });
 
+  it('keeps no instances provisioned on a local stage', () => {
+    expect(ofType('AWS::Lambda::Alias')).toEqual([]);
+  });
+
   it('declares every table of the one definition', () => {
     const tables = ofType('AWS::DynamoDB::Table').map((table) => table.Properties.TableName);
     expect(tables.sort()).toEqual(
@@ -169,6 +173,30 @@ describe('packaging for AWS (a stage without a local stack)', () => {
           ],
           ProvisionedPollerConfig: { MinimumPollers: 2, MaximumPollers: 20 },
         }),
+      );
+      const functions = new Map(
+        all
+          .filter((resource) => resource.Type === 'AWS::Lambda::Function')
+          .map((resource) => [String(resource.Properties.FunctionName), resource.Properties]),
+      );
+      const reserved = (name: string) => functions.get(`peakcart-prod-${name}`)?.ReservedConcurrentExecutions;
+      // Checkout keeps a floor a search spike cannot take; search has a ceiling.
+      expect(reserved('checkout-place-order')).toBe(150);
+      expect(reserved('search-by-keyword')).toBe(250);
+      const totalReserved = [...functions.values()].reduce(
+        (sum, properties) => sum + Number(properties.ReservedConcurrentExecutions ?? 0),
+        0,
+      );
+      // AWS keeps 100 of an account's default 1,000 unreserved; more would fail the deploy.
+      expect(totalReserved).toBeLessThanOrEqual(900);
+      const provisioned = all
+        .filter((resource) => resource.Type === 'AWS::Lambda::Alias')
+        .map((alias) => alias.Properties.ProvisionedConcurrencyConfig);
+      expect(provisioned).toEqual(
+        expect.arrayContaining([
+          { ProvisionedConcurrentExecutions: 50 },
+          { ProvisionedConcurrentExecutions: 20 },
+        ]),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
