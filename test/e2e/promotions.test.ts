@@ -1,0 +1,212 @@
+/**
+ * Promotions as an admin, a seller and a buyer meet them, through serverless-offline on the real
+ * test stack: an admin schedules one, search shows and ranks by its price once the catalog event
+ * has reached the cache, checkout charges it and puts it on the order, analytics' promotion report
+ * counts the order, and ending it brings the list price back. Only admins manage promotions.
+ */
+import { randomUUID } from 'node:crypto';
+import { closeDynamo } from '../../shared/dynamo/client';
+import { closeKafka } from '../../shared/kafka/client';
+import { closeRedis } from '../../shared/redis/client';
+import { accessTokenFor } from '../support/auth';
+import { offerInput, uniqueToken } from '../support/catalog';
+import { eventually } from '../support/kafka';
+import { type OfflineApi, startOffline } from '../support/offline';
+
+let api: OfflineApi;
+let admin: string;
+
+// biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field
+type Answer = { status: number; body: any };
+
+async function call(
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  headers = {},
+): Promise<Answer> {
+  const response = await fetch(`${api.baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(token && { authorization: `Bearer ${token}` }),
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** A member who signed up and logged in through the API (checkout needs a real account). */
+async function buyer(): Promise<string> {
+  const email = `buyer-${randomUUID()}@example.com`;
+  const password = 'promotion-passphrase-9';
+  const created = await call('POST', '/members', undefined, {
+    email,
+    password,
+    name: 'Buyer',
+    birthYear: 1995,
+    gender: 'female',
+    region: 'incheon',
+    accountType: 'member',
+  });
+  expect(created.status).toBe(201);
+  const login = await call('POST', '/auth/login', undefined, { email, password });
+  return login.body.accessToken as string;
+}
+
+const everyDay = (groupId: string) => ({
+  name: 'Always on',
+  schedule: { kind: 'weekly', days: [1, 2, 3, 4, 5, 6, 7] },
+  scope: { kind: 'group', groupId },
+  discount: { kind: 'percent', percent: 30, maxWon: 10_000 },
+  limits: { perMemberUnits: 3 },
+});
+
+beforeAll(async () => {
+  api = await startOffline();
+  admin = await accessTokenFor({ roles: ['member', 'admin'] });
+}, 180_000);
+
+afterAll(async () => {
+  await closeKafka();
+  await closeRedis();
+  closeDynamo();
+  await api?.stop();
+});
+
+describe('promotions through HTTP', () => {
+  it('are priced by search and checkout, counted by analytics, and gone once ended', async () => {
+    const t = uniqueToken();
+    const keyword = `sale${t}`;
+    const groupId = `g${t}`;
+    const seller = await accessTokenFor({ memberId: `seller-${t}`, roles: ['seller'] });
+    const listed = await call(
+      'PUT',
+      `/offers/o${t}`,
+      seller,
+      offerInput({ groupId, keywords: [keyword], price: 20_000, shippingFee: 3_000, stock: 10 }),
+    );
+    expect(listed.status).toBe(201);
+    await call(
+      'PUT',
+      `/offers/r${t}`,
+      seller,
+      offerInput({ groupId: `r${t}`, keywords: [keyword], price: 17_000, shippingFee: 3_000, stock: 10 }),
+    );
+
+    const created = await call('PUT', `/promotions/p${t}`, admin, everyDay(groupId));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      promotionId: `p${t}`,
+      timeZone: 'Asia/Seoul',
+      activeNow: true,
+      version: 1,
+    });
+
+    // The promoted group (14,000 + 3,000) now ranks before the cheaper-listed one (20,000).
+    const found = await eventually(
+      'the promotional price in search',
+      async () => {
+        const { body } = await call('GET', `/search?q=${keyword}`);
+        return body.groups?.length === 2 && body.groups[0].groupId === groupId ? body : undefined;
+      },
+      30_000,
+    );
+    expect(found.groups[0].offers[0]).toMatchObject({
+      price: 20_000,
+      discount: 6_000,
+      promotionId: `p${t}`,
+      totalPrice: 17_000,
+    });
+    expect(found.groups[1]).toMatchObject({ groupId: `r${t}`, lowestTotalPrice: 20_000 });
+
+    const token = await buyer();
+    const order = await call(
+      'POST',
+      '/orders',
+      token,
+      {
+        items: [{ offerId: `o${t}`, quantity: 2 }],
+        shippingAddress: {
+          recipient: 'Buyer',
+          phone: '010-1234-5678',
+          postalCode: '21999',
+          line1: 'Incheon',
+        },
+        payment: { method: 'card', cardNumber: '4242424242424242', expiryMonth: 12, expiryYear: 2030 },
+      },
+      { 'idempotency-key': `key-${t}` },
+    );
+    expect(order.status).toBe(201);
+    expect(order.body.amounts).toEqual({ items: 40_000, discount: 12_000, shipping: 3_000, total: 31_000 });
+    expect(order.body.items[0]).toMatchObject({ promotionId: `p${t}`, unitDiscount: 6_000 });
+    expect((await call('GET', `/promotions/p${t}`, admin)).body.unitsSold).toBe(2);
+
+    const hour = new Date();
+    const range = `from=${new Date(hour.getTime() - 3_600_000).toISOString()}&to=${new Date(hour.getTime() + 60_000).toISOString()}`;
+    const totals = await eventually(
+      'the order in the promotion report',
+      async () => {
+        const { body } = await call(
+          'GET',
+          `/analytics/promotions?${range}&granularity=hour&limit=100`,
+          admin,
+        );
+        const series = (body.series ?? []).find((entry: { key: string }) => entry.key === `p${t}`);
+        return series?.totals.orders === 1 ? series.totals : undefined;
+      },
+      40_000,
+    );
+    expect(totals).toMatchObject({ orders: 1, units: 2, discount: 12_000 });
+
+    expect((await call('DELETE', `/promotions/p${t}`, admin)).status).toBe(204);
+    expect((await call('GET', `/promotions/p${t}`, admin)).status).toBe(404);
+    // Every function sees the end within the few seconds it remembers the set.
+    await eventually(
+      'the list price back in search',
+      async () => {
+        const { body } = await call('GET', `/search?q=${keyword}`);
+        return body.groups?.[0]?.groupId === `r${t}` && body.groups[1]?.offers[0]?.discount === 0
+          ? true
+          : undefined;
+      },
+      15_000,
+    );
+  }, 120_000);
+
+  it('are for admins only, and refuse what they cannot run', async () => {
+    const t = uniqueToken();
+    const member = await accessTokenFor({ roles: ['member'] });
+    expect((await call('PUT', `/promotions/p${t}`, undefined, everyDay('g'))).status).toBe(401);
+    const forbidden = await call('PUT', `/promotions/p${t}`, member, everyDay('g'));
+    expect(forbidden).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+    expect((await call('GET', '/promotions', member)).status).toBe(403);
+
+    const invalid = [
+      { ...everyDay('g'), schedule: { kind: 'daily', start: '10:00', end: '10:00' } },
+      { ...everyDay('g'), schedule: { kind: 'monthly', dates: [32] } },
+      { ...everyDay('g'), schedule: { kind: 'yearly', from: '02-30', to: '03-01' } },
+      { ...everyDay('g'), timeZone: 'Mars/Olympus' },
+      { ...everyDay('g'), discount: { kind: 'percent', percent: 95 } },
+      { ...everyDay('g'), limits: { totalUnits: 0 } },
+      { ...everyDay('g'), validFrom: '2027-01-02T00:00:00+09:00', validUntil: '2027-01-01T00:00:00+09:00' },
+      { ...everyDay('g'), surprise: true },
+    ];
+    for (const body of invalid) {
+      const answer = await call('PUT', `/promotions/p${t}`, admin, body);
+      expect(answer).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
+    }
+    const malformed = await fetch(`${api.baseUrl}/promotions/p${t}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: '{"name":',
+    });
+    expect(malformed.status).toBe(400);
+    expect((await call('GET', `/promotions/p${t}`, admin)).status).toBe(404);
+    expect((await call('DELETE', `/promotions/p${t}`, admin)).status).toBe(404);
+    expect((await call('PUT', '/promotions/bad%20id', admin, everyDay('g'))).status).toBe(400);
+  });
+});
