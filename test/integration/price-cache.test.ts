@@ -64,8 +64,11 @@ describe('the price cache', () => {
       offerId: f.id('a1'),
       sellerId: 'seller-1',
       title: 'Test product',
+      category: 'test',
       price: 9_000,
       shippingFee: 3_000,
+      discount: 0,
+      promotionId: null,
       totalPrice: 12_000,
       url: 'https://seller.example/offer',
     });
