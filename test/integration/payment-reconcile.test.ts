@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { upsertOffer } from '../../shared/catalog/offers';
 import { closeDynamo } from '../../shared/dynamo/client';
-import { createMember } from '../../shared/dynamo/member-store';
 import { findOffer } from '../../shared/dynamo/offer-store';
 import { findOrder, type Order, placeOrder } from '../../shared/dynamo/order-store';
 import { closeKafka } from '../../shared/kafka/client';
@@ -14,6 +13,7 @@ import { reconcilePayments, settleAfterMs } from '../../shared/orders/reconcile'
 import { sandbox, sandboxCards } from '../../shared/payments/sandbox';
 import { closeRedis } from '../../shared/redis/client';
 import { offerInput, uniqueToken } from '../support/catalog';
+import { storedMember } from '../support/members';
 
 afterAll(async () => {
   await closeKafka();
@@ -22,21 +22,8 @@ afterAll(async () => {
 });
 
 async function strandedOrder(): Promise<Order> {
-  const memberId = `m-${randomUUID()}`;
+  const memberId = await storedMember();
   const now = new Date().toISOString();
-  await createMember({
-    memberId,
-    email: `${memberId}@example.com`,
-    name: 'Buyer',
-    birthYear: 1990,
-    gender: 'female',
-    region: 'seoul',
-    roles: ['member'],
-    passwordHash: 'scrypt$1$1$1$x$y',
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  });
   const offerId = `o${uniqueToken()}`;
   await upsertOffer(
     'seller-r',

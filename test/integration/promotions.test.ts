@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { upsertOffer } from '../../shared/catalog/offers';
 import type { PromotionInput } from '../../shared/domain/promotion';
 import { closeDynamo } from '../../shared/dynamo/client';
-import { createMember } from '../../shared/dynamo/member-store';
 import { findOffer } from '../../shared/dynamo/offer-store';
 import { usageOf } from '../../shared/dynamo/promotion-store';
 import { closeKafka } from '../../shared/kafka/client';
@@ -19,6 +18,7 @@ import { closeRedis } from '../../shared/redis/client';
 import { applyOffer } from '../../shared/redis/price-cache';
 import { lowestPriceByKeyword, offersOfGroupByPrice } from '../../shared/search/lowest-price';
 import { offerInput, uniqueToken } from '../support/catalog';
+import { storedMember } from '../support/members';
 
 afterAll(async () => {
   await closeKafka();
@@ -51,24 +51,7 @@ async function listed(sellerId: string, offerId: string, input: Parameters<typeo
   return offer;
 }
 
-async function member(): Promise<string> {
-  const memberId = `m-${randomUUID()}`;
-  const now = new Date().toISOString();
-  await createMember({
-    memberId,
-    email: `${memberId}@example.com`,
-    name: 'Buyer',
-    birthYear: 1991,
-    gender: 'male',
-    region: 'busan',
-    roles: ['member'],
-    passwordHash: 'scrypt$1$1$1$x$y',
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  });
-  return memberId;
-}
+const member = storedMember;
 
 const orderOf = (offerId: string, quantity = 1, cardNumber: string = sandboxCards.approved) => ({
   items: [{ offerId, quantity }],
