@@ -81,5 +81,6 @@ export function functionEnvironment(profile: StackProfile): Record<string, strin
     JWT_SIGNING_KEY: localSigningKey(profile.name),
     LOGIN_LOCK_SECONDS: process.env.LOGIN_LOCK_SECONDS ?? '900',
     HISTORY_RETENTION_DAYS: process.env.HISTORY_RETENTION_DAYS ?? '365',
+    RATE_LIMITS: process.env.RATE_LIMITS ?? '',
   };
 }

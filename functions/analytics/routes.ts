@@ -17,6 +17,8 @@ export const analyticsReportRoute = defineRoute({
     'A report as time series, a point per hour or day: purchases (groupBy all, ageBand, gender, region, amountBand), sales (all, seller, group), promotions (promotion), revenue (all)',
   tags: ['analytics'],
   auth: ['admin'],
+  // Reports can wait out a spike: shed first.
+  priority: 'optional',
   params: z.strictObject({ report: z.enum(reportNames) }),
   query: z.strictObject({
     from: z.iso

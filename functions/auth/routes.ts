@@ -20,6 +20,8 @@ export const logInRoute = defineRoute({
   path: '/auth/login',
   summary: 'Logs in with email and password',
   tags: ['auth'],
+  // A buyer who cannot log in cannot check out: logins are never shed.
+  priority: 'essential',
   body: z.strictObject({
     email: z.string().max(254).transform(normalizeEmail),
     password: z.string().max(passwordMaxLength),
@@ -38,6 +40,7 @@ export const refreshRoute = defineRoute({
   path: '/auth/refresh',
   summary: 'Exchanges a refresh token for new tokens; a reused refresh token ends its login',
   tags: ['auth'],
+  priority: 'essential',
   body: z.strictObject({ refreshToken }),
   response: session,
   otherResponses: {
@@ -52,6 +55,7 @@ export const logOutRoute = defineRoute({
   path: '/auth/logout',
   summary: 'Ends the login the refresh token belongs to',
   tags: ['auth'],
+  priority: 'essential',
   body: z.strictObject({ refreshToken }),
   response: z.undefined(),
   successStatus: 204,

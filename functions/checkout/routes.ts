@@ -53,6 +53,8 @@ export const placeOrderRoute = defineRoute({
     'Orders offers at their current prices and pays; send an Idempotency-Key header (retries answer the same order)',
   tags: ['checkout'],
   auth: roles,
+  // Checkout's writes are what a traffic spike must never take down: never shed.
+  priority: 'essential',
   body: orderInputSchema,
   response: order,
   successStatus: 201,
@@ -101,6 +103,7 @@ export const cancelOrderRoute = defineRoute({
   summary: 'Cancels an order before it ships: refund and stock back',
   tags: ['checkout'],
   auth: roles,
+  priority: 'essential',
   params: orderParams,
   response: order,
   otherResponses: { 409: conflict('illegal_transition: the order has shipped or ended') },
@@ -119,6 +122,7 @@ const afterDelivery = <const Id extends string, const Path extends string>(
     summary,
     tags: ['checkout'],
     auth: roles,
+    priority: 'essential',
     params: orderParams,
     body: reason,
     response: order,
@@ -145,6 +149,7 @@ export const updateDeliveryRoute = defineRoute({
   summary: 'A seller of the order (or a courier acting as admin) moves its delivery on',
   tags: ['checkout'],
   auth: ['seller', 'admin'],
+  priority: 'essential',
   params: orderParams,
   body: z.strictObject({
     status: z.enum(deliveryStatuses),

@@ -25,6 +25,8 @@ export const listHistoryRoute = defineRoute({
   summary: "The caller's own history, newest first, by kind and time range",
   tags: ['history'],
   auth: roles,
+  // Reading one's history can wait out a spike: shed first.
+  priority: 'optional',
   query: z
     .strictObject({
       type: kind.optional(),

@@ -20,6 +20,9 @@ export const healthRoute = defineRoute({
   path: '/health',
   summary: 'Reachability and round-trip latency of Redis, Kafka and DynamoDB',
   tags: ['platform'],
+  // A probe must always get an answer, whoever sends it and however often, under load too.
+  rateLimit: false,
+  priority: 'essential',
   response: healthReport,
   otherResponses: { 503: { description: 'At least one dependency is down', schema: healthReport } },
 });

@@ -1,6 +1,6 @@
 /** GET /search: product groups for a keyword, cheapest first, each with its cheapest offers. */
-import { httpHandler } from '../../shared/http';
-import { logger } from '../../shared/logger';
+import { LastGoodAnswers, optional } from '../../shared/domain/circuit-breaker';
+import { dependencyBreaker, httpHandler, underPressure } from '../../shared/http';
 import { relatedKeywords } from '../../shared/redis/keyword-insights';
 import { lowestPriceByKeyword } from '../../shared/search/lowest-price';
 import { recordSearch } from '../../shared/search/search-events';
@@ -8,17 +8,21 @@ import { sessionIdOf } from '../../shared/search/visitor';
 import { searchRoute } from './routes';
 
 const relatedShown = 5;
+const relatedBreaker = dependencyBreaker('related keywords');
+const lastRelated = new LastGoodAnswers<string[]>(1_000);
 
-/** Related keywords are a nicety: without Redis the results still come, without them. */
-async function relatedOrNone(keyword: string): Promise<string[]> {
-  try {
-    return await relatedKeywords(keyword, relatedShown);
-  } catch (error) {
-    logger.warn('related keywords unavailable', {
-      error: error instanceof Error ? error.message : String(error),
-    });
-    return [];
-  }
+/**
+ * Related keywords are a nicety: when Redis fails, is slow or the container is under pressure, the
+ * results still come, with the related keywords this container last saw for the keyword, if any.
+ */
+function relatedTo(keyword: string): Promise<string[]> {
+  const remembered = () => lastRelated.get(keyword) ?? [];
+  if (underPressure()) return Promise.resolve(remembered());
+  return optional(
+    relatedBreaker,
+    async () => lastRelated.remember(keyword, await relatedKeywords(keyword, relatedShown)),
+    remembered,
+  );
 }
 
 export const handler = httpHandler(searchRoute, async ({ query, caller }, event) => {
@@ -29,7 +33,7 @@ export const handler = httpHandler(searchRoute, async ({ query, caller }, event)
       limit: query.limit,
       offersPerGroup: query.offers,
     }),
-    relatedOrNone(query.q),
+    relatedTo(query.q),
   ]);
   recordSearch({
     keyword: query.q,

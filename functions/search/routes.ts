@@ -100,6 +100,8 @@ export const partnerLowestPriceRoute = defineRoute({
   path: '/partner/v1/lowest-price',
   summary: "For partner sites: each product group's cheapest offer for a keyword, with its price and URL",
   tags: ['partner'],
+  // Partners are limited by their own quota (shared/search/partners.ts), not by address.
+  rateLimit: false,
   query: z.strictObject({
     keyword: searchKeyword,
     limit: count(100, 20).describe('Product groups'),
@@ -126,6 +128,8 @@ export const suggestRoute = defineRoute({
   path: '/search/suggest',
   summary: 'Autocomplete: known keywords starting with a prefix, most searched first',
   tags: ['search'],
+  // Can wait out a spike: shed first.
+  priority: 'optional',
   query: z.strictObject({
     prefix: searchKeyword,
     limit: count(20, 10),
@@ -143,6 +147,8 @@ export const popularRoute = defineRoute({
   path: '/search/popular',
   summary: 'The most searched keywords of a day (Asia/Seoul), most first',
   tags: ['search'],
+  // Can wait out a spike: shed first.
+  priority: 'optional',
   query: z.strictObject({
     day: z.iso.date().optional().describe('YYYY-MM-DD; today by default'),
     limit: count(50, 10),

@@ -1,7 +1,7 @@
 /**
  * A partner's quota as a token bucket: it holds at most `burst` tokens, refills at `perSecond`
  * tokens a second, and every request takes one. Redis runs the same arithmetic in a script
- * (shared/redis/partner-quota.ts); this is the rule and the fallback when Redis is unreachable.
+ * (shared/redis/token-bucket.ts); this is the rule and the fallback when Redis is unreachable.
  */
 
 export interface QuotaPolicy {

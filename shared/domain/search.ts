@@ -54,6 +54,13 @@ export function promotionalFloor(listTotal: number, promotions: LivePromotions):
   return promotions.length > 0 ? listTotal - maxUnitDiscount(promotions, listTotal) : listTotal;
 }
 
+/** The promotions that can change a group's prices: all but those scoped to other groups. */
+export function promotionsFor(groupId: string, promotions: LivePromotions): LivePromotions {
+  return promotions.filter(
+    (promotion) => promotion.scope.kind !== 'group' || promotion.scope.groupId === groupId,
+  );
+}
+
 /**
  * The cheapest `count` offers of a group under the promotions, from the offers read so far in list
  * order (`read`, cheapest list total first, of `listed` in all). `complete` is false while an
@@ -66,17 +73,20 @@ export function promotionalPage(
   promotions: LivePromotions,
   count: number,
 ): { offers: OfferSummary[]; complete: boolean } {
+  const relevant = promotionsFor(groupId, promotions);
   const offers = read
-    .map((offer) => promotionalSummary(offer, groupId, promotions))
+    .map((offer) => promotionalSummary(offer, groupId, relevant))
     .sort(byTotalPrice)
     .slice(0, count);
+  if (read.length >= listed) return { offers, complete: true };
+  // Without a promotion for this group, list order is the answer.
+  if (relevant.length === 0) return { offers, complete: read.length >= count };
   const last = read[read.length - 1];
   const kth = offers[count - 1];
   const complete =
-    read.length >= listed ||
-    (last !== undefined &&
-      kth !== undefined &&
-      promotionalFloor(last.price + last.shippingFee, promotions) > kth.totalPrice);
+    last !== undefined &&
+    kth !== undefined &&
+    promotionalFloor(last.price + last.shippingFee, relevant) > kth.totalPrice;
   return { offers, complete };
 }
 

@@ -77,6 +77,13 @@ export class TooManyRequestsError extends ApiError {
   }
 }
 
+/** Refused to keep capacity for essential work (checkout) while the platform is overloaded. */
+export class OverloadedError extends ApiError {
+  constructor(retryAfterSeconds: number, message = 'The service is overloaded; retry shortly') {
+    super(503, 'overloaded', message, undefined, { 'Retry-After': String(Math.ceil(retryAfterSeconds)) });
+  }
+}
+
 export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
 }

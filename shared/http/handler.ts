@@ -4,10 +4,16 @@
  *   export const handler = httpHandler(getOfferRoute, async ({ params }) => findOffer(params.offerId));
  *
  * The stack adds, in order: Lambda context and the request id on every log line, CORS, the JSON
- * error shape, JSON serialization with the request id, header normalization, the caller's access
- * token (when the route has `auth`), the body size limit (checked before parsing), JSON parsing and validation of params, query and body against the
- * route's schemas. Middy runs `after`/`onError` in reverse, so the error shape and CORS apply to
- * every answer, including a rejection by a later middleware.
+ * error shape, JSON serialization with the request id, header normalization, load shedding (503
+ * while the platform is overloaded, by the route's priority), the caller's access token (when the
+ * route has `auth`), the caller's rate limit (429), the body size limit (checked before parsing),
+ * JSON parsing and validation of params, query and body against the route's schemas. Middy runs
+ * `after`/`onError` in reverse, so the error shape and CORS apply to every answer, including a
+ * rejection by a later middleware.
+ *
+ * Shedding comes first, so a refused request costs no token check and no round trip to Redis; the
+ * rate limit comes after authenticate, which names the member a request counts against, and before
+ * anything reads the body.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -20,6 +26,8 @@ import { authenticate } from './middleware/authenticate';
 import { bodyLimit } from './middleware/body-limit';
 import { errorResponse } from './middleware/error-response';
 import { jsonResponse } from './middleware/json-response';
+import { loadShedding } from './middleware/load-shedding';
+import { rateLimit } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
 import type { HttpEvent } from './middleware/types';
 import { validateInput } from './middleware/validate-input';
@@ -61,7 +69,9 @@ export function httpHandler<
     .use(errorResponse(logger))
     .use(jsonResponse(route.successStatus ?? 200))
     .use(httpHeaderNormalizer())
+    .use(loadShedding(route))
     .use(authenticate(route.auth))
+    .use(rateLimit(route))
     .use(bodyLimit(route.maxBodyBytes ?? defaultMaxBodyBytes))
     .use(validateInput(route))
     .handler(async (event, context) => {

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { Caller, Role } from '../auth';
+import type { Priority } from '../domain/traffic';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -42,6 +43,16 @@ export interface Route<
   maxBodyBytes?: number;
   /** Omitted: anyone may call. */
   auth?: Auth;
+  /**
+   * How much the endpoint matters when the platform is overloaded (default `standard`): `optional`
+   * is shed first, `standard` under heavy pressure, `essential` never (shared/domain/traffic.ts).
+   */
+  priority?: Priority;
+  /**
+   * `false`: the per-client rate limits do not apply, for an endpoint that limits its callers
+   * itself (the partner API's quotas) or must always answer (health). Default: they apply.
+   */
+  rateLimit?: boolean;
 }
 
 /** Returns the route unchanged, with its schema types inferred. */

@@ -221,6 +221,16 @@ export async function keywordGroups(
   return { groups, totalGroups: total };
 }
 
+/** Each group's lowest total under the keyword, or null for a group the keyword does not find. */
+export async function keywordGroupScores(
+  keyword: string,
+  groupIds: readonly string[],
+): Promise<(number | null)[]> {
+  if (groupIds.length === 0) return [];
+  const scores = await (await cache()).zmscore(keywordGroupsKey(keyword), ...groupIds);
+  return scores.map((score) => (score === null ? null : Number(score)));
+}
+
 /** Remembers for a minute that a keyword finds nothing, so repeated searches for it stay in Redis. */
 export async function rememberEmptyKeyword(keyword: string): Promise<void> {
   await (await cache()).set(keywordEmptyKey(keyword), '1', 'EX', emptyKeywordSeconds);

@@ -13,7 +13,7 @@ import {
   promotionalFloor,
   promotionalPage,
 } from '../domain/search';
-import { groupsOffers, keywordGroups, topOffers } from '../redis/price-cache';
+import { groupsOffers, keywordGroupScores, keywordGroups, topOffers } from '../redis/price-cache';
 
 /** Offers read per group and round when the first page of a group is not enough. */
 const morePerRead = 50;
@@ -60,7 +60,40 @@ export async function promotionalPages(
   }
 }
 
-/** Groups for a keyword by promotional price, or undefined when the cache does not know it. */
+/** Each group's cheapest offers under the promotions, as search shows the group (none: sold out). */
+async function groupResults(
+  groupIds: readonly string[],
+  offersPerGroup: number,
+  promotions: LivePromotions,
+): Promise<GroupResult[]> {
+  const first = await groupsOffers(groupIds, 0, Math.min(topOffers, offersPerGroup));
+  const reads = groupIds.map((groupId, index) => ({
+    groupId,
+    read: [...(first[index]?.offers ?? [])],
+    listed: first[index]?.offerCount ?? 0,
+  }));
+  const offers = await promotionalPages(reads, promotions, offersPerGroup);
+  return reads.flatMap((group, index) => {
+    const shown = offers[index] ?? [];
+    const cheapest = shown[0];
+    return cheapest
+      ? [
+          {
+            groupId: group.groupId,
+            lowestTotalPrice: cheapest.totalPrice,
+            offerCount: group.listed,
+            offers: shown,
+          },
+        ]
+      : [];
+  });
+}
+
+/**
+ * Groups for a keyword by promotional price, or undefined when the cache does not know it. A
+ * promotion scoped to one product group can only move that group: such groups are read directly,
+ * and only the other promotions bound how far the keyword's groups are read.
+ */
 export async function promotionalKeywordPage(
   keyword: string,
   offset: number,
@@ -69,7 +102,15 @@ export async function promotionalKeywordPage(
   promotions: LivePromotions,
 ): Promise<{ groups: GroupResult[]; totalGroups: number } | undefined> {
   const wanted = offset + limit;
-  const chunk = Math.min(100, Math.max(wanted, 20));
+  const broad = promotions.filter((promotion) => promotion.scope.kind !== 'group');
+  const scoped = [
+    ...new Set(
+      promotions.flatMap((promotion) => (promotion.scope.kind === 'group' ? [promotion.scope.groupId] : [])),
+    ),
+  ];
+  const scores = await keywordGroupScores(keyword, scoped);
+  const targeted = new Set(scoped.filter((_, index) => scores[index] !== null));
+  const chunk = broad.length === 0 ? wanted : Math.min(100, Math.max(wanted, 20));
   const found: GroupResult[] = [];
   let position = 0;
   let totalGroups = 0;
@@ -82,34 +123,24 @@ export async function promotionalKeywordPage(
     totalGroups = page.totalGroups;
     const last = page.groups[page.groups.length - 1];
     if (!last) break;
-    const first = await groupsOffers(
-      page.groups.map((group) => group.groupId),
-      0,
-      Math.min(topOffers, offersPerGroup),
-    );
-    const reads = page.groups.map((group, index) => ({
-      groupId: group.groupId,
-      read: [...(first[index]?.offers ?? [])],
-      listed: first[index]?.offerCount ?? 0,
-    }));
-    const offers = await promotionalPages(reads, promotions, offersPerGroup);
-    reads.forEach((group, index) => {
-      const shown = offers[index] ?? [];
-      const cheapest = shown[0];
-      if (cheapest) {
-        found.push({
-          groupId: group.groupId,
-          lowestTotalPrice: cheapest.totalPrice,
-          offerCount: group.listed,
-          offers: shown,
-        });
-      }
-    });
+    const ids = page.groups.map((group) => group.groupId);
+    for (const groupId of ids) targeted.delete(groupId);
+    found.push(...(await groupResults(ids, offersPerGroup, promotions)));
     found.sort(byLowestTotalPrice);
     position += page.groups.length;
-    const kth = found[wanted - 1];
     if (position >= totalGroups || position >= maxScannedGroups) break;
-    if (kth && promotionalFloor(last.lowestTotalPrice, promotions) > kth.lowestTotalPrice) break;
+    const kth = found[wanted - 1];
+    // Without broad promotions the unread groups keep their list order: the first `wanted` suffice.
+    if (
+      broad.length === 0
+        ? found.length >= wanted
+        : kth && promotionalFloor(last.lowestTotalPrice, broad) > kth.lowestTotalPrice
+    )
+      break;
+  }
+  if (targeted.size > 0) {
+    found.push(...(await groupResults([...targeted], offersPerGroup, promotions)));
+    found.sort(byLowestTotalPrice);
   }
   return { groups: found.slice(offset, wanted), totalGroups };
 }

@@ -5,6 +5,7 @@
  * `maxQueued` wait, the oldest are dropped beyond that and counted in the log).
  */
 import { requireValidEvent, searchEventType } from '../events';
+import { underPressure } from '../http/middleware/pressure';
 import { type DomainEvent, domainEvent, publishEvents } from '../kafka/events';
 import { logger } from '../logger';
 
@@ -57,8 +58,11 @@ export function searchEvent(search: SearchPerformed, now: Date): DomainEvent {
 /**
  * Queues the event of one search and starts sending if nothing is being sent. An event the topic
  * refuses throws here, where it was made, rather than block the queue of every later search.
+ * While the container is under pressure the event is not made at all: it only feeds popular,
+ * related and suggested keywords and the searcher's history, and the answer matters more.
  */
 export function recordSearch(search: SearchPerformed, now = new Date()): void {
+  if (underPressure()) return;
   queued.push(requireValidEvent('searchEvents', searchEvent(search, now)));
   // A few milliseconds of waiting let the searches of a busy container share one Kafka request.
   sending ??= new Promise((resolve) => setTimeout(resolve, lingerMs)).then(sendQueued).finally(() => {

@@ -133,6 +133,33 @@ describe('a promotion in search', () => {
     expect(afterwards?.offers.map((offer) => offer.offerId)).toEqual([`od0${t}`, `od1${t}`, `od2${t}`]);
   });
 
+  it('lifts a group from past the first page to the top when its own promotion makes it cheapest', async () => {
+    const t = uniqueToken();
+    const keyword = `lift${t}`;
+    for (let index = 0; index < 15; index += 1) {
+      await listed('seller-g', `og${index}${t}`, {
+        groupId: `g${index}${t}`,
+        keywords: [keyword],
+        price: 10_000 + index,
+      });
+    }
+    await listed('seller-g', `ofar${t}`, { groupId: `gfar${t}`, keywords: [keyword], price: 30_000 });
+    await putPromotion(
+      `lift${t}`,
+      morningSlot({ kind: 'group', groupId: `gfar${t}` }, { discount: { kind: 'fixed', won: 25_000 } }),
+    );
+    const { groups, totalGroups } = await search(keyword, during);
+    expect(totalGroups).toBe(16);
+    expect(groups.map((group) => group.groupId)).toEqual([
+      `gfar${t}`,
+      ...Array.from({ length: 9 }, (_, i) => `g${i}${t}`),
+    ]);
+    expect(groups[0]?.lowestTotalPrice).toBe(5_000);
+    expect((await search(keyword, ended)).groups.map((group) => group.groupId)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `g${i}${t}`),
+    );
+  });
+
   it('gives each offer the one promotion that is best for the buyer, never two', async () => {
     const t = uniqueToken();
     const keyword = `best${t}`;

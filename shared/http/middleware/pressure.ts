@@ -1,0 +1,130 @@
+/**
+ * The pressure this container is under (shared/domain/traffic.ts), known without waiting: HTTP
+ * invocations running in this process, the event loop's delay over the last second, and the
+ * essential invocations running everywhere, read from Redis at most once a second in the
+ * background (zero while Redis cannot be reached).
+ *
+ * Offline, serverless-offline runs every function in one process but each function's bundle has
+ * its own copy of this module, so the state lives on globalThis: one process, one measure. On
+ * Lambda a process is one container.
+ */
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { CircuitBreaker, optional } from '../../domain/circuit-breaker';
+import { type PressureLevel, type PressureSignals, pressureLevel } from '../../domain/traffic';
+import { essentialInFlight } from '../../redis/load';
+
+const resolutionMs = 10;
+const windowMs = 1_000;
+// Delays measured while nothing ran say nothing about load, and on Lambda the process is frozen
+// between invocations, which its timer measures as one very late turn: a window that saw the
+// process idle for longer than this, or that nobody read for long, is dropped unread.
+const idleGapMs = 50;
+const staleWindowMs = 5_000;
+const sharedReadEveryMs = 1_000;
+
+interface ProcessLoad {
+  inFlight: number;
+  /** When the last running invocation ended (performance.now). */
+  idleSince: number;
+  histogram: IntervalHistogram;
+  windowStartedAt: number;
+  loopDelayMs: number;
+  essentialInFlight: number;
+  essentialReadAt: number;
+  reading: boolean;
+  redis: CircuitBreaker;
+}
+
+const processKey = Symbol.for('peakcart.process-load');
+
+function processLoad(): ProcessLoad {
+  const shared = globalThis as { [processKey]?: ProcessLoad };
+  if (shared[processKey]) return shared[processKey];
+  const histogram = monitorEventLoopDelay({ resolution: resolutionMs });
+  histogram.enable();
+  const load: ProcessLoad = {
+    inFlight: 0,
+    idleSince: performance.now(),
+    histogram,
+    windowStartedAt: performance.now(),
+    loopDelayMs: 0,
+    essentialInFlight: 0,
+    essentialReadAt: Number.NEGATIVE_INFINITY,
+    reading: false,
+    // A Redis that fails or does not answer in time counts as no essential load.
+    redis: new CircuitBreaker({ timeoutMs: 250 }),
+  };
+  shared[processKey] = load;
+  return load;
+}
+
+/**
+ * The median delay of the event loop's turns in the last window, in ms. The median, so that one
+ * long turn (a function's bundle loading on its first call) is not taken for overload; only a loop
+ * that is late most of the time is.
+ */
+function loopDelayMs(load: ProcessLoad, now: number): number {
+  const { histogram } = load;
+  const elapsed = now - load.windowStartedAt;
+  const idle = load.inFlight === 0 && now - load.idleSince >= idleGapMs;
+  if (!idle && elapsed < windowMs) return load.loopDelayMs;
+  load.loopDelayMs =
+    idle || elapsed > staleWindowMs
+      ? 0
+      : // Each sample is the time between two timer turns, the resolution included.
+        Math.max(0, histogram.percentile(50) / 1e6 - resolutionMs);
+  histogram.reset();
+  load.windowStartedAt = now;
+  return load.loopDelayMs;
+}
+
+function sharedEssentialInFlight(load: ProcessLoad, now: number): number {
+  if (!load.reading && now - load.essentialReadAt >= sharedReadEveryMs) {
+    load.reading = true;
+    load.essentialReadAt = now;
+    void optional(
+      load.redis,
+      () => essentialInFlight(),
+      () => 0,
+    ).then((count) => {
+      load.essentialInFlight = count;
+      load.reading = false;
+    });
+  }
+  return load.essentialInFlight;
+}
+
+/** The signals now, from what was last measured. */
+export function currentPressure(now = performance.now()): PressureSignals {
+  const load = processLoad();
+  return {
+    inFlight: load.inFlight,
+    loopDelayMs: loopDelayMs(load, now),
+    essentialInFlight: sharedEssentialInFlight(load, now),
+  };
+}
+
+export function currentPressureLevel(): PressureLevel {
+  return pressureLevel(currentPressure());
+}
+
+/**
+ * Whether non-essential work inside a request (extras of an answer, events for analytics) should
+ * be skipped: the first relief under pressure, before any request is refused.
+ */
+export function underPressure(): boolean {
+  return currentPressureLevel() >= 1;
+}
+
+/** Counts an HTTP invocation of this process as running; call the answer once it is over. */
+export function trackInvocation(): () => void {
+  const load = processLoad();
+  load.inFlight += 1;
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    load.inFlight -= 1;
+    if (load.inFlight === 0) load.idleSince = performance.now();
+  };
+}
