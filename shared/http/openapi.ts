@@ -55,6 +55,20 @@ export function openApiDocument(routes: readonly Route[], info: ApiInfo) {
           { description, content: { 'application/json': { schema: errorSchema } } },
         ]),
     );
+    // What the protections of shared/http answer; a route's own description of a status wins.
+    const protections = Object.fromEntries(
+      [
+        ...(route.rateLimit !== false
+          ? [[429, 'too_many_requests: the client used up its rate limit; see Retry-After']]
+          : []),
+        ...((route.priority ?? 'standard') !== 'essential'
+          ? [[503, 'overloaded: shed while the platform is under a traffic spike; see Retry-After']]
+          : []),
+      ].map(([status, description]) => [
+        status,
+        { description, content: { 'application/json': { schema: errorSchema } } },
+      ]),
+    );
     const others = Object.fromEntries(
       Object.entries(route.otherResponses ?? {}).map(([status, response]) => [
         status,
@@ -84,6 +98,7 @@ export function openApiDocument(routes: readonly Route[], info: ApiInfo) {
           // 204 No Content has no body to describe.
           ...(route.successStatus !== 204 && { content: { 'application/json': { schema: route.response } } }),
         },
+        ...protections,
         ...others,
         ...errors,
       },

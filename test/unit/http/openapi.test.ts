@@ -43,6 +43,18 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it("documents the spike protections' answers where they can happen", () => {
+    const responses = (route: string, method: 'get' | 'post') =>
+      Object.keys(document.paths?.[route]?.[method]?.responses ?? {});
+    // Search can be limited and shed; placing an order can be limited, never shed.
+    expect(responses('/search', 'get')).toEqual(expect.arrayContaining(['429', '503']));
+    expect(responses('/orders', 'post')).toContain('429');
+    expect(responses('/orders', 'post')).not.toContain('503');
+    // The health probe is neither; its 503 is its own (a dependency down).
+    expect(responses('/health', 'get')).not.toContain('429');
+    expect(document.paths?.['/health']?.get?.responses?.['503']?.description).toMatch(/dependency/);
+  });
+
   it('lists each route once, with a unique operation id', () => {
     const ids = allRoutes.map((route) => route.operationId);
     expect(new Set(ids).size).toBe(ids.length);
