@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { z } from 'zod';
 import { issueAccessToken } from '../../../shared/auth';
 import { defineRoute, httpHandler } from '../../../shared/http';
+import { gatewayEvent } from '../../support/http-event';
 
 const sellerRoute = defineRoute({
   operationId: 'putThing',
@@ -40,20 +41,12 @@ const context = {
 } as unknown as Context;
 
 function event(headers: Record<string, string>, body: string | null = '{"name":"x"}'): APIGatewayProxyEvent {
-  return {
+  return gatewayEvent({
     httpMethod: 'PUT',
-    path: '/things',
-    resource: '/things',
     headers: { 'Content-Type': 'application/json', ...headers },
-    multiValueHeaders: {},
-    pathParameters: null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    isBase64Encoded: false,
     body,
-    requestContext: { requestId: 'gateway-request' } as APIGatewayProxyEvent['requestContext'],
-  };
+    requestId: 'gateway-request',
+  });
 }
 
 async function call(handler: typeof sellerHandler | typeof openHandler, e: APIGatewayProxyEvent) {

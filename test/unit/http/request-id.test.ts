@@ -1,8 +1,9 @@
 /** The request id a caller sees is the one on the function's log lines. */
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { defineRoute, httpHandler } from '../../../shared/http';
 import { logger } from '../../../shared/logger';
+import { gatewayEvent } from '../../support/http-event';
 
 const route = defineRoute({
   operationId: 'whoAmI',
@@ -17,22 +18,7 @@ const handler = httpHandler(route, async () => ({ correlationId: logger.getCorre
 
 const context = { awsRequestId: 'lambda-request', functionName: 'test' } as Context;
 
-function event(requestId: string | undefined): APIGatewayProxyEvent {
-  return {
-    httpMethod: 'GET',
-    path: '/whoami',
-    resource: '/whoami',
-    headers: {},
-    multiValueHeaders: {},
-    pathParameters: null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    isBase64Encoded: false,
-    body: null,
-    requestContext: { requestId } as APIGatewayProxyEvent['requestContext'],
-  };
-}
+const event = (requestId: string | undefined) => gatewayEvent({ path: '/whoami', requestId });
 
 describe('request id', () => {
   it("uses API Gateway's request id for the header and as the logs' correlation id", async () => {

@@ -11,6 +11,7 @@ import { defineRoute, httpHandler, type Route } from '../../../shared/http';
 import { currentPressure } from '../../../shared/http/middleware/pressure';
 import { clientOf } from '../../../shared/http/middleware/rate-limit';
 import type { HttpEvent } from '../../../shared/http/middleware/types';
+import { gatewayEvent } from '../../support/http-event';
 
 const context = {
   awsRequestId: 'lambda-request',
@@ -19,24 +20,14 @@ const context = {
 } as unknown as Context;
 
 function event(sourceIp: string | undefined, overrides: Partial<APIGatewayProxyEvent> = {}): HttpEvent {
-  return {
+  return gatewayEvent({
     httpMethod: 'POST',
-    path: '/things',
-    resource: '/things',
     headers: { 'Content-Type': 'application/json' },
-    multiValueHeaders: {},
-    pathParameters: null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    isBase64Encoded: false,
     body: JSON.stringify({ name: 'x' }),
-    requestContext: {
-      requestId: 'gateway-request',
-      ...(sourceIp !== undefined && { identity: { sourceIp } }),
-    } as APIGatewayProxyEvent['requestContext'],
+    requestId: 'gateway-request',
+    sourceIp,
     ...overrides,
-  };
+  });
 }
 
 const route = (operationId: string, extra: Pick<Route, 'priority' | 'rateLimit'> = {}) =>
