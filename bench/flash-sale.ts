@@ -1,64 +1,222 @@
 /**
- * npm run bench:flash-sale — a flash sale through HTTP on the offline stack: N buyers (default
- * 2,000) at once for M units (default 100) of one offer, each with its own account, token and
- * Idempotency-Key; one buyer in ten double-clicks (sends the same request twice at once).
+ * npm run bench:flash-sale — the start of a flash-sale promotion, through HTTP on the offline stack
+ * (serverless-offline with its Kafka consumers, started and stopped here).
  *
- * Prints orders created, units sold, oversell (must be 0), duplicate charges (must be 0), p50/p99
- * latency and the share of 409 "sold out" answers, and orders/s beside the raw DynamoDB Local
- * conditional-write rate (a stock decrement with its condition, nothing else) measured in the
- * same run.
+ * Set up in-process: N buyers (--buyers, default 2,000) with their access tokens, an admin token,
+ * one seller's offer of M units (--units, default 100) at its list price, put in the price cache at
+ * once, and 50 background product groups under the keyword searched when the demo catalog is not
+ * seeded. The promotion is created through HTTP (PUT /promotions/{id}, as an admin): 30% off the
+ * offer's product group, M units in all and one per member, starting 10 s into the scenario.
  *
- *   npm run bench:flash-sale -- [--buyers 2000] [--units 100] [--profile dev|test]
+ * The scenario, open loop (every send time fixed beforehand) for --seconds (default 40):
+ * GET /search at --base-rate (default 20/s) for 10 s; at the promotion start it ramps to 10 times
+ * that over 3 s and holds. Over those 3 s the N buyers arrive and order one unit each
+ * (POST /orders), one in ten double-clicking (the same request, same Idempotency-Key, twice at once).
+ *
+ * Every request is recorded (planned send time, kind, status, latency) into
+ * bench/reports/flash-sale-<time>.json, with an .html beside it charting each second: request
+ * rate, p50/p99 latency, error (5xx, no answer) and 429 rates by kind. Then checked, each PASS or
+ * FAIL (the exit code is 1 on any FAIL), against what the stores say rather than what the answers
+ * said: no oversell, no 5xx and no refused connection, every paid order charged the promotional
+ * price, no duplicate charge, the promotion's unitsSold, and the analytics promotion totals (read
+ * through HTTP until they match the orders, at most 60 s).
+ *
+ *   npm run bench:flash-sale -- [--buyers 2000] [--units 100] [--profile dev|test] [--seconds 40] [--base-rate 20]
+ *
+ * The profile's stack must be up (npm run stack -- up) and its API port free.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
 import { inParallel } from '../scripts/support/parallel';
 import { useProfile } from '../scripts/support/profile';
 import { run } from '../scripts/support/run';
+import type { Offer, OfferInput } from '../shared/domain/catalog';
+import type { OrderItem } from '../shared/domain/order';
+import {
+  type PromotionDiscount,
+  type promotionInputSchema,
+  unitDiscountOf,
+} from '../shared/domain/promotion';
 import { logger } from '../shared/logger';
-import { startOffline } from '../stack/offline';
-import { isProfileName, loadProfile, type ProfileName } from '../stack/profiles';
+import { type OfflineApi, startOffline } from '../stack/offline';
+import { isProfileName, loadProfile, type StackProfile } from '../stack/profiles';
+import { rampSchedule, spreadEvenly } from './support/load-schedule';
+import { portAnswers } from './support/port-answers';
+import {
+  isError,
+  type KindStats,
+  kindStats,
+  type RequestKind,
+  type RequestSample,
+  requestKinds,
+  timelineBuckets,
+  timelineHtml,
+} from './support/timeline-report';
 
-const { values } = parseArgs({
-  options: {
-    buyers: { type: 'string', default: '2000' },
-    units: { type: 'string', default: '100' },
-    profile: { type: 'string', default: 'dev' },
-  },
-});
-const buyers = Number(values.buyers);
-const units = Number(values.units);
-function profileOption(value: string): ProfileName {
-  if (!isProfileName(value)) throw new Error('--profile must be dev or test');
-  return value;
+// Every visitor's search comes from 127.0.0.1 here, where a real sale's come from thousands of
+// addresses: lift the per-address limit, which would answer half the searches at the peak with 429
+// and cap what reaches search. Buyers are signed in and keep the per-member limit of production.
+process.env.RATE_LIMITS ??= 'anonymous:1000000/1000000';
+
+interface Options {
+  buyers: number;
+  units: number;
+  profile: StackProfile;
+  seconds: number;
+  baseRate: number;
 }
-const profileName = profileOption(values.profile);
-useProfile(profileName);
-process.env.LOG_LEVEL = 'ERROR';
-// The logger already exists (run.ts loads the clients): quiet it too.
-logger.setLogLevel('ERROR');
 
-const percentile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+/** Search at the base rate this long before the promotion starts. */
+const beforeStartS = 10;
+/** The search rate climbs to its peak, and the buyers arrive, over this long after the start. */
+const rampS = 3;
+const peakFactor = 10;
+const listPrice = 9_900;
+const discount = { kind: 'percent', percent: 30 } as const satisfies PromotionDiscount;
+const flashKeyword = 'flash sale';
+/** A common keyword of the demo catalog (npm run seed), searched when it is seeded. */
+const demoKeyword = 'earphones';
+/** Product groups listed under the flash keyword when the demo catalog is not seeded. */
+const backgroundGroups = 50;
+/** A request without an answer by then counts as no answer (status 0). */
+const answerTimeoutMs = 30_000;
+const analyticsWaitMs = 60_000;
+/** The longest the benchmark waits for the consumers to work off what earlier runs left. */
+const catchUpMs = 15_000;
+/** Time to create the promotion between planning the scenario and its first request. */
+const leadMs = 3_000;
 
-async function main(): Promise<void> {
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      buyers: { type: 'string', default: '2000' },
+      units: { type: 'string', default: '100' },
+      profile: { type: 'string', default: 'dev' },
+      seconds: { type: 'string', default: '40' },
+      'base-rate': { type: 'string', default: '20' },
+    },
+  });
+  if (!isProfileName(values.profile)) throw new Error('--profile must be dev or test');
+  const atLeast = (name: string, value: string, least: number) => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < least) throw new Error(`--${name} must be a number >= ${least}`);
+    return number;
+  };
+  return {
+    buyers: Math.round(atLeast('buyers', values.buyers, 1)),
+    units: Math.round(atLeast('units', values.units, 1)),
+    profile: loadProfile(values.profile),
+    // The promotion start, the ramp and a few seconds at the peak.
+    seconds: atLeast('seconds', values.seconds, beforeStartS + rampS + 2),
+    baseRate: atLeast('base-rate', values['base-rate'], 0.1),
+  };
+}
+
+/** What Ctrl-C or a kill must stop before the process ends (serverless-offline runs detached). */
+const stopOnSignal = new Set<() => Promise<void>>();
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    console.error(`\n${signal}: stopping what the benchmark started...`);
+    Promise.allSettled([...stopOnSignal].map((stop) => stop())).finally(() => process.exit(130));
+  });
+}
+
+interface Answer {
+  status: number;
+  body: string;
+  /** Why no answer came (status 0): ECONNREFUSED, ECONNRESET, timeout... */
+  failure?: string;
+}
+
+interface Call {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * Connections the buyers and visitors share, as an API gateway pools its connections to the
+ * backend: serverless-offline is one process listening with Node's backlog of 511, and 2,200 new
+ * connections within 3 s overflow its accept queue while it is busy (the kernel drops them and
+ * resets them about 15 s later). A request waiting for a connection waits on the clock: its
+ * latency counts from its planned send time.
+ */
+const apiConnections = 256;
+// Free sockets are closed after 2 s idle, before the server's keep-alive timeout (5 s) can close
+// one under a request being sent on it.
+const agent = new Agent({ keepAlive: true, timeout: 2_000, maxSockets: apiConnections });
+
+/**
+ * One HTTP request; always settles, with the answer or with status 0 (no connection, reset, or no
+ * answer within `answerTimeoutMs`). The timer holds the request, so a request the transport loses
+ * still ends instead of leaving the scenario waiting forever.
+ */
+function call(url: string, { method = 'GET', headers = {}, body }: Call = {}): Promise<Answer> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let answered = false;
+    const settle = (answer: Answer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(answer);
+    };
+    const failed = (failure: string) => settle({ status: 0, body: '', failure });
+    const sent = request(
+      url,
+      {
+        method,
+        agent,
+        headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          settle({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+        );
+        response.on('error', (error: NodeJS.ErrnoException) => failed(error.code ?? error.name));
+        response.on('close', () => failed('closed before the answer ended'));
+      },
+    );
+    const timer = setTimeout(() => {
+      failed('timeout');
+      sent.destroy();
+    }, answerTimeoutMs);
+    sent.on('error', (error: NodeJS.ErrnoException) => failed(error.code ?? error.name));
+    sent.on('close', () => answered || failed('closed without an answer'));
+    sent.end(body);
+  });
+}
+
+const won = (amount: number) => amount.toLocaleString('en');
+const ms = (value: number | null) => (value === null ? '-' : `${Math.round(value)} ms`);
+const add = <K>(counts: Map<K, number>, key: K) => counts.set(key, (counts.get(key) ?? 0) + 1);
+
+interface Buyer {
+  memberId: string;
+  token: string;
+}
+
+async function createBuyers(run: string, count: number): Promise<Buyer[]> {
   const { hashPassword } = await import('../shared/auth/password');
   const { issueAccessToken } = await import('../shared/auth');
   const { createMember } = await import('../shared/dynamo/member-store');
-  const { upsertOffer } = await import('../shared/catalog/offers');
-  const { findOffer } = await import('../shared/dynamo/offer-store');
-  const { ordersOfBuyer } = await import('../shared/dynamo/order-store');
-  const { dynamoClient, tableName } = await import('../shared/dynamo/client');
-
-  const run = randomUUID().slice(0, 8);
-  console.log(`flash sale ${run}: ${buyers} buyers for ${units} units (profile ${profileName})`);
   const passwordHash = await hashPassword(randomUUID());
   const now = new Date().toISOString();
-  const accounts = Array.from({ length: buyers }, (_, index) => ({ memberId: `fs-${run}-${index}`, index }));
-  await inParallel(accounts, 16, ({ memberId, index }) =>
+  const indexes = Array.from({ length: count }, (_, index) => index);
+  const memberId = (index: number) => `fs-${run}-${index}`;
+  await inParallel(indexes, 16, (index) =>
     createMember({
-      memberId,
+      memberId: memberId(index),
       email: `buyer-${run}-${index}@example.com`,
       name: 'Buyer',
       birthYear: 1970 + (index % 40),
@@ -71,69 +229,547 @@ async function main(): Promise<void> {
       version: 1,
     }),
   );
-  const tokens = await Promise.all(
-    accounts.map(({ memberId }) => issueAccessToken({ memberId, roles: ['member'] })),
+  return Promise.all(
+    indexes.map(async (index) => ({
+      memberId: memberId(index),
+      token: (await issueAccessToken({ memberId: memberId(index), roles: ['member'] })).token,
+    })),
   );
-  const offerId = `flash-${run}`;
-  await upsertOffer(`seller-${run}`, offerId, {
+}
+
+interface Listing {
+  offer: Offer;
+  /** The keyword the search traffic asks for; the flash offer carries it. */
+  keyword: string;
+  catalog: string;
+}
+
+/**
+ * The flash offer, written like a seller's change and put in the price cache at once (the cache
+ * updater applies its catalog event later, to no effect). Search asks for a demo keyword when the
+ * demo catalog is seeded, else for the flash keyword, under which background groups are listed
+ * first if fewer than `backgroundGroups` are.
+ */
+async function listOffers(run: string, units: number): Promise<Listing> {
+  const { connectedRedis } = await import('../shared/redis/client');
+  const { applyOffer, keywordGroupsKey } = await import('../shared/redis/price-cache');
+  const { upsertOffer } = await import('../shared/catalog/offers');
+  const redis = await connectedRedis().catch(() => undefined);
+  if (redis?.status !== 'ready') {
+    throw new Error(
+      `Redis is not reachable on ${process.env.REDIS_URL}: start the stack (npm run stack -- up).`,
+    );
+  }
+  const seeded = (await redis.zcard(keywordGroupsKey(demoKeyword))) >= backgroundGroups;
+  const keyword = seeded ? demoKeyword : flashKeyword;
+  let catalog = `the demo catalog's "${keyword}"`;
+  if (!seeded) {
+    const listed = await redis.zcard(keywordGroupsKey(flashKeyword));
+    if (listed < backgroundGroups) {
+      const numbers = Array.from({ length: backgroundGroups }, (_, index) => index + 1);
+      await inParallel(numbers, 8, async (number) => {
+        const id = `flash-bg-${String(number).padStart(2, '0')}`;
+        const { offer } = await upsertOffer('seller-flash-bg', id, {
+          groupId: id,
+          sku: `BG-${number}`,
+          title: `Background item ${number}`,
+          keywords: [flashKeyword],
+          category: 'electronics',
+          price: 12_000 + number * 1_000,
+          shippingFee: number % 3 === 0 ? 0 : 2_500,
+          stock: 1_000_000,
+          unitCost: 8_000,
+          url: `https://seller.example/background/${number}`,
+        });
+        await applyOffer(offer);
+      });
+    }
+    catalog = `${Math.max(listed, backgroundGroups)} product groups under "${keyword}"`;
+  }
+  const input: OfferInput = {
     groupId: `flash-${run}`,
     sku: 'FLASH-1',
     title: 'Flash sale item',
-    keywords: ['flash sale'],
+    keywords: [...new Set([flashKeyword, keyword])],
     category: 'electronics',
-    price: 9_900,
+    price: listPrice,
     shippingFee: 0,
     stock: units,
     unitCost: 6_000,
     url: 'https://seller.example/flash',
-  });
+  };
+  const { offer } = await upsertOffer(`seller-${run}`, `flash-${run}`, input);
+  await applyOffer(offer);
+  return { offer, keyword, catalog };
+}
 
-  const api = await startOffline(loadProfile(profileName));
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  let started = 0;
-  let finished = 0;
-  try {
-    const body = JSON.stringify({
-      items: [{ offerId, quantity: 1 }],
-      shippingAddress: { recipient: 'Buyer', phone: '010-1234-5678', postalCode: '04524', line1: 'Seoul' },
-      payment: { method: 'card', cardNumber: '4242424242424242', expiryMonth: 12, expiryYear: 2030 },
+/** One flash sale: what was set up for it, and how to reach the API. */
+interface Sale {
+  run: string;
+  options: Options;
+  api: OfflineApi;
+  adminHeaders: Record<string, string>;
+  listing: Listing;
+  promotionId: string;
+  unitDiscount: number;
+  /** What a buyer pays for one unit under the promotion, shipping included. */
+  promotionalPrice: number;
+}
+
+type Shown = 'promotional' | 'list' | 'absent';
+
+/** How a search answer showed the flash offer: at the promotional price, at its list price, or not. */
+function flashOfferIn(body: string, sale: Sale): Shown {
+  const answer = JSON.parse(body) as {
+    groups: { offers: { offerId: string; discount: number; promotionId: string | null }[] }[];
+  };
+  const found = answer.groups
+    .flatMap((group) => group.offers)
+    .find((shown) => shown.offerId === sale.listing.offer.offerId);
+  if (!found) return 'absent';
+  return found.promotionId === sale.promotionId && found.discount > 0 ? 'promotional' : 'list';
+}
+
+interface Planned {
+  atMs: number;
+  send: (atMs: number) => Promise<void>;
+}
+
+/**
+ * Sends each planned request at its time from `origin` (performance.now() clock), without waiting
+ * for answers; resolves once every answer came. Returns how late the latest send was.
+ */
+async function runPlan(plan: readonly Planned[], origin: number): Promise<number> {
+  const answers: Promise<void>[] = [];
+  let latest = 0;
+  let next = 0;
+  await sleep(Math.max(0, origin - performance.now()));
+  while (next < plan.length && !interrupted) {
+    const now = performance.now() - origin;
+    for (let due = plan[next]; due && due.atMs <= now; due = plan[++next]) {
+      latest = Math.max(latest, now - due.atMs);
+      answers.push(due.send(due.atMs));
+    }
+    const upcoming = plan[next];
+    if (upcoming) await sleep(Math.max(0, upcoming.atMs - (performance.now() - origin)));
+  }
+  await Promise.all(answers);
+  return latest;
+}
+
+interface Recorded {
+  samples: RequestSample[];
+  statuses: Record<RequestKind, Map<number, number>>;
+  /** Requests without an answer, by why. */
+  noAnswer: Map<string, number>;
+  /**
+   * Search answers by how they showed the flash offer (`before promotional`...): answered before
+   * the start, sent after it, or `across` it (the server read its clock somewhere in between).
+   */
+  shown: Map<string, number>;
+  lateMs: number;
+}
+
+/** The scenario, from `origin` (performance.now() clock): search at a rising rate, buyers at the start. */
+async function runScenario(sale: Sale, buyers: readonly Buyer[], origin: number): Promise<Recorded> {
+  const { api, listing, run } = sale;
+  const { baseRate, seconds } = sale.options;
+  const recorded: Recorded = {
+    samples: [],
+    statuses: { search: new Map(), order: new Map() },
+    noAnswer: new Map(),
+    shown: new Map(),
+    lateMs: 0,
+  };
+  const startMs = beforeStartS * 1_000;
+  // Latency counts from the planned send time: a send the generator made late, or a request that
+  // waited for a connection, is slower for whoever sent it.
+  const timed = async (kind: RequestKind, atMs: number, url: string, init?: Call) => {
+    const answer = await call(url, init);
+    const answeredMs = performance.now() - origin;
+    recorded.samples.push({
+      atMs: Math.round(atMs * 10) / 10,
+      kind,
+      status: answer.status,
+      latencyMs: Math.round((answeredMs - atMs) * 10) / 10,
     });
-    const order = async (index: number, key: string) => {
-      const t = performance.now();
-      // A buyer whose connection is refused or times out counts as status 0 (no order placed).
-      const status = await fetch(`${api.baseUrl}/orders`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${tokens[index]?.token}`,
-          'content-type': 'application/json',
-          'idempotency-key': key,
-        },
-        body,
-      }).then(
-        async (response) => {
-          await response.arrayBuffer();
-          return response.status;
-        },
-        () => 0,
-      );
-      latencies.push(performance.now() - t);
-      statuses.set(status, (statuses.get(status) ?? 0) + 1);
-    };
-    // Warm the function before the sale opens (its first invocation loads it).
-    await fetch(`${api.baseUrl}/orders`, {
+    add(recorded.statuses[kind], answer.status);
+    if (answer.failure) add(recorded.noAnswer, answer.failure);
+    return { answer, answeredMs };
+  };
+  const searchUrl = `${api.baseUrl}/search?q=${encodeURIComponent(listing.keyword)}`;
+  const search = async (atMs: number) => {
+    const { answer, answeredMs } = await timed('search', atMs, searchUrl);
+    if (answer.status !== 200) return;
+    const phase = answeredMs < startMs ? 'before' : atMs >= startMs ? 'after' : 'across';
+    add(recorded.shown, `${phase} ${flashOfferIn(answer.body, sale)}`);
+  };
+  const body = JSON.stringify({
+    items: [{ offerId: listing.offer.offerId, quantity: 1 }],
+    shippingAddress: { recipient: 'Buyer', phone: '010-1234-5678', postalCode: '04524', line1: 'Seoul' },
+    payment: { method: 'card', cardNumber: '4242424242424242', expiryMonth: 12, expiryYear: 2030 },
+  });
+  const order = (buyer: Buyer, key: string) => async (atMs: number) => {
+    await timed('order', atMs, `${api.baseUrl}/orders`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${tokens[0]?.token}` },
+      headers: {
+        authorization: `Bearer ${buyer.token}`,
+        'content-type': 'application/json',
+        'idempotency-key': key,
+      },
+      body,
     });
-    started = performance.now();
-    await Promise.all(
-      accounts.flatMap(({ index }) => {
-        const key = `flash-${run}-${index}`;
-        return index % 10 === 0 ? [order(index, key), order(index, key)] : [order(index, key)];
-      }),
+  };
+  const searchesAt = rampSchedule({
+    baseRate,
+    peakRate: baseRate * peakFactor,
+    rampStartS: beforeStartS,
+    rampS,
+    endS: seconds,
+  });
+  const buyersAt = spreadEvenly(buyers.length, beforeStartS, rampS);
+  const plan: Planned[] = [
+    ...searchesAt.map((atMs) => ({ atMs, send: search })),
+    ...buyers.flatMap((buyer, index) => {
+      const planned = { atMs: buyersAt[index] ?? startMs, send: order(buyer, `flash-${run}-${index}`) };
+      // One in ten double-clicks: the same request twice at once.
+      return index % 10 === 0 ? [planned, planned] : [planned];
+    }),
+  ].sort((a, b) => a.atMs - b.atMs);
+  console.log(
+    `scenario: ${plan.length} requests over ${seconds} s, ${searchesAt.length} of them searches...`,
+  );
+  recorded.lateMs = await runPlan(plan, origin);
+  return recorded;
+}
+
+interface PlacedOrder {
+  orderId: string;
+  memberId: string;
+  paid: boolean;
+  items: OrderItem[];
+  /** The payment captured for it, if any. */
+  captured?: number;
+}
+
+/** What the stores say of the sale, not what the answers said. */
+async function whatStoresSay(sale: Sale, buyers: readonly Buyer[]) {
+  const { findOffer } = await import('../shared/dynamo/offer-store');
+  const { ordersOfBuyer } = await import('../shared/dynamo/order-store');
+  const { sandbox } = await import('../shared/payments/sandbox');
+  const left = (await findOffer(sale.listing.offer.offerId))?.stock ?? Number.NaN;
+  const placed: PlacedOrder[] = [];
+  await inParallel(buyers, 16, async ({ memberId }) => {
+    // Each buyer's account is new: every order of it is one of this sale's.
+    const { orders } = await ordersOfBuyer(memberId, 10);
+    for (const found of orders)
+      placed.push({ orderId: found.orderId, memberId, paid: found.status === 'paid', items: found.items });
+  });
+  await inParallel(placed, 16, async (found) => {
+    const payment = await sandbox.find(found.orderId);
+    if (payment?.state === 'captured') found.captured = payment.amount;
+  });
+  const paid = placed.filter((found) => found.paid);
+  const lines = paid.flatMap((found) => found.items);
+  const chargesOf = new Map<string, number>();
+  for (const found of placed) if (found.captured !== undefined) add(chargesOf, found.memberId);
+  const { offer } = sale.listing;
+  return {
+    left,
+    sold: sale.options.units - left,
+    placed: placed.length,
+    paid: paid.length,
+    /** The orders' figures as the promotions report should count them. */
+    expected: {
+      orders: paid.length,
+      units: lines.reduce((sum, line) => sum + line.quantity, 0),
+      revenue: lines.reduce((sum, line) => sum + (line.unitPrice - line.unitDiscount) * line.quantity, 0),
+      discount: lines.reduce((sum, line) => sum + line.unitDiscount * line.quantity, 0),
+    },
+    wronglyPriced: paid.filter(
+      (found) =>
+        found.captured !== sale.promotionalPrice ||
+        found.items.some(
+          (line) =>
+            line.offerId !== offer.offerId ||
+            line.unitPrice !== listPrice ||
+            line.unitDiscount !== sale.unitDiscount ||
+            line.promotionId !== sale.promotionId,
+        ),
+    ).length,
+    charges: [...chargesOf.values()].reduce((sum, count) => sum + count, 0),
+    chargedTwice: [...chargesOf.values()].reduce((sum, count) => sum + Math.max(0, count - 1), 0),
+  };
+}
+
+type StoreFigures = Awaited<ReturnType<typeof whatStoresSay>>;
+
+/**
+ * The promotion's totals in GET /analytics/promotions, asked every second until they equal
+ * `expected` or `analyticsWaitMs` has passed (the consumers count from Kafka, eventually).
+ * `seconds` is the time from `lastAnswer` (the scenario's) to the last look.
+ */
+async function analyticsTotals(sale: Sale, from: Date, expected: Record<string, number>, lastAnswer: number) {
+  const started = Date.now();
+  let totals: Record<string, number> | undefined;
+  let status = 0;
+  const matches = () =>
+    totals !== undefined && Object.entries(expected).every(([field, value]) => totals?.[field] === value);
+  while (!interrupted) {
+    const range = `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(new Date().toISOString())}`;
+    const answer = await call(
+      `${sale.api.baseUrl}/analytics/promotions?granularity=hour&groupBy=promotion&limit=100&${range}`,
+      { headers: sale.adminHeaders },
     );
-    finished = performance.now();
-  } finally {
+    status = answer.status;
+    if (status === 200) {
+      const { series } = JSON.parse(answer.body) as {
+        series: { key: string; totals: Record<string, number> }[];
+      };
+      totals = series.find((entry) => entry.key === sale.promotionId)?.totals;
+    }
+    if (matches() || Date.now() - started >= analyticsWaitMs) break;
+    await sleep(1_000);
+  }
+  return { totals, status, matched: matches(), seconds: (Date.now() - lastAnswer) / 1_000 };
+}
+
+interface Check {
+  name: string;
+  pass: boolean;
+  detail: string;
+}
+
+function checksOf(
+  sale: Sale,
+  recorded: Recorded,
+  stores: StoreFigures,
+  unitsSold: { value?: number; status: number },
+  analytics: Awaited<ReturnType<typeof analyticsTotals>>,
+): Check[] {
+  const { units } = sale.options;
+  const { sold, left, expected } = stores;
+  const failedOf = (kind: RequestKind) =>
+    [...recorded.statuses[kind]]
+      .filter(([status]) => isError(status))
+      .reduce((sum, [, count]) => sum + count, 0);
+  const failures = requestKinds.flatMap((kind) =>
+    [...recorded.statuses[kind]]
+      .filter(([status]) => isError(status))
+      .map(([status, count]) => `${kind} ${status}: ${count}`),
+  );
+  const figures = (values: Record<string, number> | undefined) =>
+    values === undefined
+      ? 'no series for the promotion'
+      : Object.keys(expected)
+          .map((field) => `${field} ${won(values[field] ?? 0)}`)
+          .join(', ');
+  return [
+    {
+      name: 'oversell',
+      pass: sold === expected.units && sold <= units,
+      detail: `${sold} units taken from the stock (${left} of ${units} left), ${expected.units} in paid orders: oversold ${Math.max(0, sold - units, expected.units - units)}`,
+    },
+    {
+      name: 'no 5xx, no refused connection',
+      pass: failures.length === 0,
+      detail: `search ${failedOf('search')}, order ${failedOf('order')}${failures.length > 0 ? ` (${failures.join(', ')})` : ''}`,
+    },
+    {
+      name: 'promotional price charged',
+      pass: stores.paid > 0 && stores.wronglyPriced === 0,
+      detail: `${stores.paid - stores.wronglyPriced} of ${stores.paid} paid orders at ${won(listPrice)} less ${won(sale.unitDiscount)} under ${sale.promotionId}, ${won(sale.promotionalPrice)} captured`,
+    },
+    {
+      name: 'duplicate charges',
+      pass: stores.chargedTwice === 0 && stores.charges === stores.paid,
+      detail: `${stores.chargedTwice} buyers charged twice; ${stores.charges} charges for ${stores.paid} paid orders`,
+    },
+    {
+      name: 'promotion unitsSold',
+      pass: unitsSold.value === sold,
+      detail: `GET /promotions/${sale.promotionId}: ${unitsSold.value ?? `answered ${unitsSold.status}`}; ${sold} units sold`,
+    },
+    {
+      name: 'analytics promotion totals',
+      pass: analytics.matched,
+      detail: `${analytics.seconds.toFixed(1)} s after the last answer: ${analytics.status === 200 ? figures(analytics.totals) : `answered ${analytics.status}`}; the orders: ${figures(expected)}`,
+    },
+  ];
+}
+
+/** Writes the JSON and HTML reports; returns their paths without the extension. */
+function writeReports(
+  sale: Sale,
+  startsAt: Date,
+  recorded: Recorded,
+  stores: StoreFigures,
+  summary: Record<RequestKind, KindStats>,
+  checks: Check[],
+): string {
+  const { buyers, units, profile, seconds, baseRate } = sale.options;
+  const { offer, keyword, catalog } = sale.listing;
+  const promotionStart = new Date(startsAt.getTime() + beforeStartS * 1_000);
+  const buckets = timelineBuckets(recorded.samples, 1_000, seconds * 1_000);
+  const report = {
+    run: sale.run,
+    startedAt: startsAt.toISOString(),
+    options: { buyers, units, profile: profile.name, seconds, baseRate },
+    scenario: {
+      keyword,
+      catalog,
+      beforeStartS,
+      rampS,
+      peakRate: baseRate * peakFactor,
+      offerId: offer.offerId,
+      listPrice,
+      promotionId: sale.promotionId,
+      promotionStart: promotionStart.toISOString(),
+      discount,
+      unitDiscount: sale.unitDiscount,
+      apiConnections,
+      sendsLateByMs: Math.round(recorded.lateMs),
+    },
+    summary: {
+      ...summary,
+      statuses: Object.fromEntries(
+        requestKinds.map((kind) => [kind, Object.fromEntries(recorded.statuses[kind])]),
+      ),
+      noAnswer: Object.fromEntries(recorded.noAnswer),
+      ordersPaid: stores.paid,
+      unitsSold: stores.sold,
+    },
+    checks,
+    buckets,
+    samples: recorded.samples,
+  };
+  const folder = path.join(__dirname, 'reports');
+  mkdirSync(folder, { recursive: true });
+  const base = path.join(folder, `flash-sale-${report.startedAt.replace(/[:.]/g, '-')}`);
+  writeFileSync(`${base}.json`, `${JSON.stringify(report)}\n`);
+  const throttled = summary.search.throttled + summary.order.throttled;
+  writeFileSync(
+    `${base}.html`,
+    timelineHtml({
+      title: `Flash sale ${sale.run}: ${buyers} buyers for ${units} units`,
+      notes: [
+        `Started ${report.startedAt} on the ${profile.name} stack. GET /search?q=${keyword} (${catalog}) at ${baseRate}/s, ramping to ${baseRate * peakFactor}/s over ${rampS} s from the promotion start at ${beforeStartS} s and held until ${seconds} s; the ${buyers} buyers' POST /orders spread over the ramp, one in ten sent twice.`,
+        `Promotion ${sale.promotionId}: ${discount.percent}% off ${offer.offerId} (${won(listPrice)} won), ${units} units, one per buyer. Each request counts in the second it was due to be sent, and its latency runs from then; buyers and visitors share ${apiConnections} connections.`,
+        `search p50 ${ms(summary.search.p50Ms)}, p99 ${ms(summary.search.p99Ms)}; order p50 ${ms(summary.order.p50Ms)}, p99 ${ms(summary.order.p99Ms)}; 429 answers: ${throttled}.`,
+      ],
+      checks,
+      markers: [{ atS: beforeStartS, label: 'promotion starts' }],
+      bucketSeconds: 1,
+      buckets,
+    }),
+  );
+  return base;
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const { buyers, units, profile, seconds, baseRate } = options;
+  useProfile(profile.name);
+  process.env.LOG_LEVEL = 'ERROR';
+  // The logger already exists (run.ts loads the clients): quiet it too.
+  logger.setLogLevel('ERROR');
+  const { issueAccessToken } = await import('../shared/auth');
+  const { topicName } = await import('../shared/infra');
+  const { recordsBehind } = await import('./support/consumer-lag');
+  if (await portAnswers(profile.apiPort)) {
+    throw new Error(`Port ${profile.apiPort} is taken (is npm start running?): stop it first.`);
+  }
+
+  const run = randomUUID().slice(0, 8);
+  console.log(
+    `flash sale ${run}: ${buyers} buyers for ${units} units; search at ${baseRate}/s, ${baseRate * peakFactor}/s from ${beforeStartS + rampS} s; ${seconds} s (profile ${profile.name})`,
+  );
+  const setupFrom = new Date();
+  const accounts = await createBuyers(run, buyers);
+  const admin = await issueAccessToken({ memberId: `fs-admin-${run}`, roles: ['admin'] });
+  const listing = await listOffers(run, units);
+  console.log(
+    `setup: ${buyers} buyers; offer ${listing.offer.offerId}, ${units} units at ${won(listPrice)} won; search "${listing.keyword}" (${listing.catalog})`,
+  );
+
+  const starting = startOffline(profile);
+  const stopOffline = () => starting.then((api) => api.stop()).catch(() => undefined);
+  stopOnSignal.add(stopOffline);
+  try {
+    const api = await starting;
+    const unitDiscount = unitDiscountOf(discount, listPrice);
+    const sale: Sale = {
+      run,
+      options,
+      api,
+      adminHeaders: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+      listing,
+      promotionId: `flash-${run}`,
+      unitDiscount,
+      promotionalPrice: listPrice - unitDiscount + listing.offer.shippingFee,
+    };
+    const promotionUrl = `${api.baseUrl}/promotions/${sale.promotionId}`;
+
+    // Earlier runs' events still being counted would be measured with this one.
+    const topics = ['catalogEvents', 'searchEvents', 'orderEvents'].map(topicName);
+    const behind = async () => (await Promise.all(topics.map(recordsBehind))).reduce((a, b) => a + b, 0);
+    const catchUpUntil = Date.now() + catchUpMs;
+    for (let left = await behind(); left > 0 && Date.now() < catchUpUntil; left = await behind()) {
+      if (interrupted) return;
+      console.log(`waiting for the consumers: ${left} events behind`);
+      await sleep(1_000);
+    }
+    // Every function's first invocation loads it: done before the scenario.
+    await call(`${api.baseUrl}/search?q=${encodeURIComponent(listing.keyword)}`);
+    await call(`${api.baseUrl}/orders`, { method: 'POST', headers: sale.adminHeaders });
+    await call(`${api.baseUrl}/analytics/promotions?granularity=hour&groupBy=promotion`, {
+      headers: sale.adminHeaders,
+    });
+
+    const startsAt = new Date(Date.now() + leadMs);
+    const origin = performance.now() + leadMs;
+    const promotionStart = new Date(startsAt.getTime() + beforeStartS * 1_000);
+    const promotion = {
+      name: `Flash sale ${run}`,
+      // Every day, whole days: the validity window alone decides when it runs.
+      schedule: { kind: 'weekly', days: [1, 2, 3, 4, 5, 6, 7] },
+      scope: { kind: 'group', groupId: listing.offer.groupId },
+      discount,
+      limits: { totalUnits: units, perMemberUnits: 1 },
+      validFrom: promotionStart.toISOString(),
+      validUntil: new Date(promotionStart.getTime() + 3_600_000).toISOString(),
+    } satisfies z.input<typeof promotionInputSchema>;
+    const put = await call(promotionUrl, {
+      method: 'PUT',
+      headers: sale.adminHeaders,
+      body: JSON.stringify(promotion),
+    });
+    if (put.status !== 201) throw new Error(`PUT ${promotionUrl} answered ${put.status}: ${put.body}`);
+    await call(promotionUrl, { headers: sale.adminHeaders });
+    if (Date.now() > startsAt.getTime()) {
+      throw new Error(
+        `creating the promotion took more than ${leadMs} ms: the scenario could not start on time`,
+      );
+    }
+    console.log(
+      `promotion ${sale.promotionId}: ${discount.percent}% off (${won(unitDiscount)} won, ${won(sale.promotionalPrice)} to pay), ${units} units, 1 per buyer, from ${promotionStart.toISOString()}`,
+    );
+
+    const recorded = await runScenario(sale, accounts, origin);
+    if (interrupted) return;
+    const lastAnswer = Date.now();
+    const stores = await whatStoresSay(sale, accounts);
+    const view = await call(promotionUrl, { headers: sale.adminHeaders });
+    const unitsSold = {
+      status: view.status,
+      value: view.status === 200 ? (JSON.parse(view.body) as { unitsSold: number }).unitsSold : undefined,
+    };
+    console.log(
+      `waiting for the analytics promotions report to count the orders (up to ${analyticsWaitMs / 1_000} s)...`,
+    );
+    const analytics = await analyticsTotals(sale, setupFrom, stores.expected, lastAnswer);
+    if (interrupted) return;
+
     const errors = api
       .output()
       .split('\n')
@@ -141,72 +777,54 @@ async function main(): Promise<void> {
     const distinct = [...new Set(errors.map((line) => /"message":"([^"]*)"/.exec(line)?.[1] ?? line))];
     if (distinct.length > 0)
       console.log(`function errors (${errors.length}): ${distinct.slice(0, 5).join(' | ')}`);
-    await api.stop();
+
+    const summary = Object.fromEntries(
+      requestKinds.map((kind) => [
+        kind,
+        kindStats(
+          recorded.samples.filter((sample) => sample.kind === kind),
+          seconds,
+        ),
+      ]),
+    ) as Record<RequestKind, KindStats>;
+    const checks = checksOf(sale, recorded, stores, unitsSold, analytics);
+    const base = writeReports(sale, startsAt, recorded, stores, summary, checks);
+
+    const answers = (kind: RequestKind) =>
+      [...recorded.statuses[kind]]
+        .sort(([a], [b]) => a - b)
+        .map(([status, count]) => `${status}: ${count}`)
+        .join(', ');
+    const shown = (phase: string, how: Shown) => recorded.shown.get(`${phase} ${how}`) ?? 0;
+    const inFlight = shown('across', 'list') + shown('across', 'promotional') + shown('across', 'absent');
+    const relative = (file: string) => path.relative(process.cwd(), file);
+    console.log(
+      [
+        '',
+        `requests           search ${summary.search.requests} (${answers('search')}); order ${summary.order.requests} (${answers('order')})`,
+        ...(recorded.noAnswer.size > 0
+          ? [
+              `no answer          ${[...recorded.noAnswer].map(([why, count]) => `${why}: ${count}`).join(', ')}`,
+            ]
+          : []),
+        `latency            search p50 ${ms(summary.search.p50Ms)}, p99 ${ms(summary.search.p99Ms)}; order p50 ${ms(summary.order.p50Ms)}, p99 ${ms(summary.order.p99Ms)}`,
+        `429                ${summary.search.throttled + summary.order.throttled} (search ${summary.search.throttled}, order ${summary.order.throttled})`,
+        `flash offer shown  answered before the start: ${shown('before', 'list')} at list price, ${shown('before', 'promotional')} promotional, ${shown('before', 'absent')} not shown`,
+        `                   sent after it: ${shown('after', 'promotional')} promotional, ${shown('after', 'list')} at list price, ${shown('after', 'absent')} not shown; ${inFlight} in flight at the start`,
+        `orders paid        ${stores.paid} (${stores.expected.units} units; ${stores.placed - stores.paid} other orders)`,
+        `sends              at most ${Math.round(recorded.lateMs)} ms behind schedule`,
+        '',
+        ...checks.map((check) => `${check.pass ? 'PASS' : 'FAIL'}  ${check.name.padEnd(30)} ${check.detail}`),
+        '',
+        `report             ${relative(`${base}.json`)}`,
+        `                   ${relative(`${base}.html`)}`,
+      ].join('\n'),
+    );
+    if (checks.some((check) => !check.pass)) process.exitCode = 1;
+  } finally {
+    await stopOffline();
+    stopOnSignal.clear();
   }
-
-  // What the stores say, not what the answers said.
-  const left = (await findOffer(offerId))?.stock ?? Number.NaN;
-  const paidOrders: { orderId: string; memberId: string }[] = [];
-  for (const { memberId } of accounts) {
-    const { orders } = await ordersOfBuyer(memberId, 10);
-    for (const placed of orders)
-      if (placed.status === 'paid') paidOrders.push({ orderId: placed.orderId, memberId });
-  }
-  const captured = await Promise.all(
-    paidOrders.map(async ({ orderId }) => {
-      const { Items } = await dynamoClient().send(
-        new QueryCommand({
-          TableName: tableName('payments'),
-          KeyConditionExpression: 'pk = :payment',
-          ExpressionAttributeValues: { ':payment': `PAYMENT#${orderId}` },
-        }),
-      );
-      return (Items ?? []).filter((item) => item.state === 'captured').length;
-    }),
-  );
-  const buyersWithTwo = paidOrders.length - new Set(paidOrders.map((order) => order.memberId)).size;
-  const duplicateCharges =
-    captured.reduce((sum, count) => sum + count, 0) - paidOrders.length + buyersWithTwo;
-  const sold = units - left;
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const seconds = (finished - started) / 1000;
-
-  // Baseline: the bare conditional write that guards the stock, as fast as DynamoDB Local takes it.
-  const counterKey = { pk: `BENCH#${run}`, sk: 'STOCK' };
-  await dynamoClient().send(
-    new PutCommand({ TableName: tableName('catalog'), Item: { ...counterKey, stock: buyers } }),
-  );
-  const writeStart = performance.now();
-  await inParallel(accounts, 50, () =>
-    dynamoClient().send(
-      new UpdateCommand({
-        TableName: tableName('catalog'),
-        Key: counterKey,
-        UpdateExpression: 'SET stock = stock - :one',
-        ConditionExpression: 'stock >= :one',
-        ExpressionAttributeValues: { ':one': 1 },
-      }),
-    ),
-  );
-  const writesPerSecond = buyers / ((performance.now() - writeStart) / 1000);
-
-  const answers = [...statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status}: ${count}`);
-  const requests = latencies.length;
-  const soldOut = statuses.get(409) ?? 0;
-  const ordersPerSecond = paidOrders.length / seconds;
-  console.log(
-    [
-      `requests           ${requests} from ${buyers} buyers (${requests - buyers} of them twice) in ${seconds.toFixed(1)} s`,
-      `answers            ${answers.join(', ')}`,
-      `orders created     ${paidOrders.length}`,
-      `units sold         ${sold} of ${units} (stock left ${left})`,
-      `oversell           ${Math.max(0, sold - units) + Math.max(0, paidOrders.length - units)} ${sold <= units && paidOrders.length === sold ? '(PASS)' : '(FAIL)'}`,
-      `duplicate charges  ${duplicateCharges} ${duplicateCharges === 0 ? '(PASS)' : '(FAIL)'}`,
-      `latency            p50 ${percentile(sorted, 0.5).toFixed(0)} ms, p99 ${percentile(sorted, 0.99).toFixed(0)} ms`,
-      `409 sold out       ${((soldOut / requests) * 100).toFixed(1)}% of answers`,
-      `orders/s           ${ordersPerSecond.toFixed(1)}; raw conditional writes ${writesPerSecond.toFixed(0)}/s (${((ordersPerSecond / writesPerSecond) * 100).toFixed(1)}%)`,
-    ].join('\n'),
-  );
 }
 
 run(main);

@@ -20,7 +20,6 @@
  * so the benchmark's searches count in the profile's popular and related keywords.
  */
 import { fork } from 'node:child_process';
-import { connect } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -31,6 +30,7 @@ import { run } from '../scripts/support/run';
 import { defaultGroupsPerPage, defaultOffersPerGroup } from '../shared/domain/search';
 import { type OfflineApi, startOffline } from '../stack/offline';
 import { isProfileName, loadProfile, type StackProfile } from '../stack/profiles';
+import { portAnswers } from './support/port-answers';
 
 // Every request of this benchmark comes from one address (or none, in-process): lift the per-client
 // rate limits, which would otherwise answer most of it with 429, so that search itself is measured.
@@ -172,17 +172,6 @@ function together(runs: Measured[]): Stats {
     runs.reduce((sum, measured) => sum + measured.seconds, 0),
     runs.reduce((sum, measured) => sum + measured.failed, 0),
   );
-}
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 interface Server {
