@@ -60,32 +60,28 @@ export async function promotionalPages(
   }
 }
 
-/** Each group's cheapest offers under the promotions, as search shows the group (none: sold out). */
-async function groupResults(
-  groupIds: readonly string[],
-  offersPerGroup: number,
-  promotions: LivePromotions,
-): Promise<GroupResult[]> {
-  const first = await groupsOffers(groupIds, 0, Math.min(topOffers, offersPerGroup));
+interface RankedRead {
+  groupId: string;
+  lowestTotalPrice: number;
+  read: GroupRead;
+}
+
+/**
+ * Each group's cheapest total under the promotions, from its rendered first page (more only when
+ * an unread offer could still be cheaper); groups with nothing listed are left out. Only the page
+ * finally shown reads each group's other offers as far as it shows them.
+ */
+async function rankGroups(groupIds: readonly string[], promotions: LivePromotions): Promise<RankedRead[]> {
+  const first = await groupsOffers(groupIds, 0, topOffers);
   const reads = groupIds.map((groupId, index) => ({
     groupId,
     read: [...(first[index]?.offers ?? [])],
     listed: first[index]?.offerCount ?? 0,
   }));
-  const offers = await promotionalPages(reads, promotions, offersPerGroup);
-  return reads.flatMap((group, index) => {
-    const shown = offers[index] ?? [];
-    const cheapest = shown[0];
-    return cheapest
-      ? [
-          {
-            groupId: group.groupId,
-            lowestTotalPrice: cheapest.totalPrice,
-            offerCount: group.listed,
-            offers: shown,
-          },
-        ]
-      : [];
+  const cheapest = await promotionalPages(reads, promotions, 1);
+  return reads.flatMap((read, index) => {
+    const offer = cheapest[index]?.[0];
+    return offer ? [{ groupId: read.groupId, lowestTotalPrice: offer.totalPrice, read }] : [];
   });
 }
 
@@ -110,12 +106,14 @@ export async function promotionalKeywordPage(
   ];
   const scores = await keywordGroupScores(keyword, scoped);
   const targeted = new Set(scoped.filter((_, index) => scores[index] !== null));
-  const chunk = broad.length === 0 ? wanted : Math.min(100, Math.max(wanted, 20));
-  const found: GroupResult[] = [];
+  // Under a broad promotion the scan often goes on: each round reads twice as many groups.
+  let chunk = broad.length === 0 ? wanted : Math.max(wanted, 20);
+  const found: RankedRead[] = [];
   let position = 0;
   let totalGroups = 0;
   for (;;) {
-    const page = await keywordGroups(keyword, position, chunk);
+    const page = await keywordGroups(keyword, position, Math.min(chunk, maxScannedGroups - position));
+    chunk *= 2;
     if (!page) {
       if (position === 0) return undefined;
       break;
@@ -125,7 +123,7 @@ export async function promotionalKeywordPage(
     if (!last) break;
     const ids = page.groups.map((group) => group.groupId);
     for (const groupId of ids) targeted.delete(groupId);
-    found.push(...(await groupResults(ids, offersPerGroup, promotions)));
+    found.push(...(await rankGroups(ids, promotions)));
     found.sort(byLowestTotalPrice);
     position += page.groups.length;
     if (position >= totalGroups || position >= maxScannedGroups) break;
@@ -139,8 +137,20 @@ export async function promotionalKeywordPage(
       break;
   }
   if (targeted.size > 0) {
-    found.push(...(await groupResults([...targeted], offersPerGroup, promotions)));
+    found.push(...(await rankGroups([...targeted], promotions)));
     found.sort(byLowestTotalPrice);
   }
-  return { groups: found.slice(offset, wanted), totalGroups };
+  const shown = found.slice(offset, wanted);
+  const pages = await promotionalPages(
+    shown.map((group) => group.read),
+    promotions,
+    offersPerGroup,
+  );
+  const groups = shown.map((group, index) => ({
+    groupId: group.groupId,
+    lowestTotalPrice: group.lowestTotalPrice,
+    offerCount: group.read.listed,
+    offers: pages[index] ?? [],
+  }));
+  return { groups, totalGroups };
 }
