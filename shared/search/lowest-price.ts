@@ -5,7 +5,13 @@
  * the fallback is slower, never different.
  */
 import type { Offer } from '../domain/catalog';
-import { byLowestTotalPrice, type GroupResult, groupResult, type LivePromotions } from '../domain/search';
+import {
+  byLowestTotalPrice,
+  type GroupResult,
+  groupResult,
+  type LivePromotions,
+  promotionsFor,
+} from '../domain/search';
 import { groupIdsForKeyword, offersOfGroup } from '../dynamo/offer-store';
 import { logger } from '../logger';
 import { livePromotions } from '../promotions/live';
@@ -192,7 +198,7 @@ export async function offersOfGroupByPrice(
   limit: number,
   now?: Date,
 ): Promise<GroupOffers | undefined> {
-  const promotions = await promotionsAt(now);
+  const promotions = promotionsFor(groupId, await promotionsAt(now));
   try {
     // Under promotions the page is found among the offers from the first one on.
     const [page] = await groupsOffers(
