@@ -91,14 +91,10 @@ export function promotionalPage(
 }
 
 /** A group's listed offers, cheapest first (under the promotions, when there are any). */
-export function listedOffers(
-  groupId: string,
-  offers: readonly Offer[],
-  promotions: LivePromotions = [],
-): OfferSummary[] {
+export function listedOffers(offers: readonly Offer[], promotions: LivePromotions = []): OfferSummary[] {
   return offers
     .filter(isListed)
-    .map((offer) => promotionalSummary(summaryOf(offer), groupId, promotions))
+    .map((offer) => promotionalSummary(summaryOf(offer), offer.groupId, promotions))
     .sort(byTotalPrice);
 }
 
@@ -112,7 +108,7 @@ export function groupResult(
   offersPerGroup: number,
   promotions: LivePromotions = [],
 ): GroupResult | undefined {
-  const listed = listedOffers(groupId, offers, promotions);
+  const listed = listedOffers(offers, promotions);
   const cheapest = listed[0];
   if (!cheapest) return undefined;
   return {

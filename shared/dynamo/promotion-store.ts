@@ -9,7 +9,7 @@
  * Usage changes only inside the order transactions of shared/dynamo/order-store.ts, conditional on
  * the promotion's limits, so concurrent buyers can never take more promoted units than allowed.
  */
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { Promotion } from '../domain/promotion';
 import { dynamoClient, tableName } from './client';
 
@@ -47,19 +47,15 @@ export async function findPromotion(promotionId: string): Promise<Promotion | un
 /** Every promotion, in id order. */
 export async function listPromotions(): Promise<Promotion[]> {
   const promotions: Promotion[] = [];
-  let after: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamoClient().send(
-      new QueryCommand({
-        TableName: tableName('promotions'),
-        KeyConditionExpression: 'pk = :all',
-        ExpressionAttributeValues: { ':all': promotionsPartition },
-        ExclusiveStartKey: after,
-      }),
-    );
-    promotions.push(...(page.Items ?? []).map(promotionFromItem));
-    after = page.LastEvaluatedKey;
-  } while (after);
+  const pages = paginateQuery(
+    { client: dynamoClient() },
+    {
+      TableName: tableName('promotions'),
+      KeyConditionExpression: 'pk = :all',
+      ExpressionAttributeValues: { ':all': promotionsPartition },
+    },
+  );
+  for await (const page of pages) promotions.push(...(page.Items ?? []).map(promotionFromItem));
   return promotions;
 }
 
@@ -100,17 +96,16 @@ export interface PromotionUsage {
   member: number;
 }
 
-/** Units sold under each promotion, in all and to the member, in one batch read. */
+/** Units sold under each promotion, in all and (when named) to the member, in one batch read. */
 export async function usageOf(
   promotionIds: readonly string[],
-  memberId: string,
+  memberId?: string,
 ): Promise<Map<string, PromotionUsage>> {
   const usage = new Map(promotionIds.map((id) => [id, { total: 0, member: 0 }]));
   const table = tableName('promotions');
-  const pending: Record<string, unknown>[] = promotionIds.flatMap((id) => [
-    usageKey(id),
-    usageKey(id, memberId),
-  ]);
+  const pending: Record<string, unknown>[] = promotionIds.flatMap((id) =>
+    memberId === undefined ? [usageKey(id)] : [usageKey(id), usageKey(id, memberId)],
+  );
   while (pending.length > 0) {
     const page = await dynamoClient().send(
       new BatchGetCommand({

@@ -3,6 +3,7 @@
  */
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { defaultPriority } from '../domain/traffic';
 import type { Route } from './route';
 
 // Named schemas (components) need the `.openapi()` method this adds to zod.
@@ -23,6 +24,15 @@ const commonErrors: Record<number, string> = {
   415: 'Body not sent as application/json',
   500: 'Unexpected failure; nothing about it is revealed',
 };
+
+/** Responses in the shared error shape, from their descriptions by status. */
+const asErrors = (descriptions: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(descriptions).map(([status, description]) => [
+      status,
+      { description, content: { 'application/json': { schema: errorSchema } } },
+    ]),
+  );
 
 export interface ApiInfo {
   title: string;
@@ -47,28 +57,21 @@ export function openApiDocument(routes: readonly Route[], info: ApiInfo) {
           403: `The caller has none of the roles: ${route.auth.join(', ')}`,
         }
       : {};
-    const errors = Object.fromEntries(
-      Object.entries({ ...commonErrors, ...authErrors })
-        .filter(([status]) => route.body !== undefined || (status !== '413' && status !== '415'))
-        .map(([status, description]) => [
-          status,
-          { description, content: { 'application/json': { schema: errorSchema } } },
-        ]),
+    const errors = asErrors(
+      Object.fromEntries(
+        Object.entries({ ...commonErrors, ...authErrors }).filter(
+          ([status]) => route.body !== undefined || (status !== '413' && status !== '415'),
+        ),
+      ),
     );
     // What the protections of shared/http answer; a route's own description of a status wins.
-    const protections = Object.fromEntries(
-      [
-        ...(route.rateLimit !== false
-          ? [[429, 'too_many_requests: the client used up its rate limit; see Retry-After']]
-          : []),
-        ...((route.priority ?? 'standard') !== 'essential'
-          ? [[503, 'overloaded: shed while the platform is under a traffic spike; see Retry-After']]
-          : []),
-      ].map(([status, description]) => [
-        status,
-        { description, content: { 'application/json': { schema: errorSchema } } },
-      ]),
-    );
+    const protections: Record<number, string> = {};
+    if (route.rateLimit !== false) {
+      protections[429] = 'too_many_requests: the client used up its rate limit; see Retry-After';
+    }
+    if ((route.priority ?? defaultPriority) !== 'essential') {
+      protections[503] = 'overloaded: shed while the platform is under a traffic spike; see Retry-After';
+    }
     const others = Object.fromEntries(
       Object.entries(route.otherResponses ?? {}).map(([status, response]) => [
         status,
@@ -98,7 +101,7 @@ export function openApiDocument(routes: readonly Route[], info: ApiInfo) {
           // 204 No Content has no body to describe.
           ...(route.successStatus !== 204 && { content: { 'application/json': { schema: route.response } } }),
         },
-        ...protections,
+        ...asErrors(protections),
         ...others,
         ...errors,
       },

@@ -8,6 +8,7 @@ import {
   deletePromotion,
   findPromotion,
   listPromotions,
+  type PromotionUsage,
   savePromotion,
   usageOf,
 } from '../dynamo/promotion-store';
@@ -33,13 +34,15 @@ async function refreshCache(promotionId: string): Promise<void> {
   }
 }
 
+/** A promotion as admins see it: whether it is active now and the units sold under it. */
+const viewWith = (promotion: Promotion, usage: Map<string, PromotionUsage>, now: Date): PromotionView => ({
+  ...promotion,
+  activeNow: isActiveAt(promotion, now),
+  unitsSold: usage.get(promotion.promotionId)?.total ?? 0,
+});
+
 async function viewOf(promotion: Promotion, now: Date): Promise<PromotionView> {
-  const usage = await usageOf([promotion.promotionId], '-');
-  return {
-    ...promotion,
-    activeNow: isActiveAt(promotion, now),
-    unitsSold: usage.get(promotion.promotionId)?.total ?? 0,
-  };
+  return viewWith(promotion, await usageOf([promotion.promotionId]), now);
 }
 
 /** Creates or replaces the promotion; `created` tells which. */
@@ -78,7 +81,9 @@ export async function promotion(promotionId: string, now = new Date()): Promise<
 }
 
 export async function allPromotions(now = new Date()): Promise<PromotionView[]> {
-  return Promise.all((await listPromotions()).map((found) => viewOf(found, now)));
+  const promotions = await listPromotions();
+  const usage = await usageOf(promotions.map((found) => found.promotionId));
+  return promotions.map((found) => viewWith(found, usage, now));
 }
 
 /** Ends the promotion for good: it prices nothing from now on; orders sold under it keep its id. */

@@ -9,7 +9,7 @@
  * so a promotion starts and ends on the minute wherever the set was read.
  */
 import type { Promotion } from '../domain/promotion';
-import { connectedRedis } from './client';
+import { connectedRedis, execOrThrow } from './client';
 
 const allKey = 'promotions:all';
 const exhaustedKey = 'promotions:exhausted';
@@ -24,9 +24,9 @@ export interface CachedPromotions {
 /** The cached set, or undefined when Redis does not hold it (ask DynamoDB, then storePromotions). */
 export async function cachedPromotions(): Promise<CachedPromotions | undefined> {
   const redis = await connectedRedis();
-  const [[, all], [, exhausted]] = (await redis.multi().get(allKey).smembers(exhaustedKey).exec()) as [
-    [unknown, string | null],
-    [unknown, string[]],
+  const [all, exhausted] = (await execOrThrow(redis.pipeline().get(allKey).smembers(exhaustedKey))) as [
+    string | null,
+    string[],
   ];
   if (all === null) return undefined;
   return { promotions: JSON.parse(all) as Promotion[], exhausted: new Set(exhausted) };

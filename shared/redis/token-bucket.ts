@@ -9,10 +9,10 @@
  * (shared/domain/quota.ts): callers stay limited, per container, and are never refused for the
  * cache's sake. A circuit breaker stops asking a Redis that keeps failing for a while.
  */
-import { CircuitBreaker, optional } from '../domain/circuit-breaker';
+import { dependencyBreaker } from '../dependency-breaker';
+import { optional } from '../domain/circuit-breaker';
 import { type BucketState, type QuotaDecision, type QuotaPolicy, takeToken } from '../domain/quota';
 import type { Client } from '../domain/traffic';
-import { logger } from '../logger';
 import { connectedRedis } from './client';
 
 export type BucketDecision = Omit<QuotaDecision, 'state'>;
@@ -54,17 +54,7 @@ const localBuckets = new Map<string, BucketState>();
 
 // Normally a round trip of well under a millisecond; the timeout leaves room for a cold
 // container's first connection.
-const redisBuckets = new CircuitBreaker({
-  timeoutMs: 200,
-  onTransition: ({ from, to, error }) => {
-    if (to === 'open' && from === 'closed') {
-      logger.warn('token buckets fall back to this container', {
-        error: error instanceof Error ? error.message : String(error),
-      });
-    }
-    if (to === 'closed') logger.warn('token buckets are shared in Redis again');
-  },
-});
+const redisBuckets = dependencyBreaker('token buckets in Redis', { timeoutMs: 200 });
 
 async function takeInRedis(key: string, policy: QuotaPolicy): Promise<BucketDecision> {
   const redis = await connectedRedis();

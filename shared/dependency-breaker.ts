@@ -1,8 +1,8 @@
-import { type BreakerOptions, CircuitBreaker } from '../../domain/circuit-breaker';
-import { logger } from '../../logger';
+import { type BreakerOptions, CircuitBreaker } from './domain/circuit-breaker';
+import { logger } from './logger';
 
 /**
- * A circuit breaker for an optional dependency of a handler (use it with `optional` of
+ * A circuit breaker for an optional dependency (use it with `optional` of
  * shared/domain/circuit-breaker.ts), logged when it opens and when it closes again: once per
  * outage, not for every call it refuses.
  */
