@@ -6,6 +6,8 @@ const transform = {
   '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
 };
 const transformIgnorePatterns = ['/node_modules/(?!@middy/)'];
+// middy 7 exports its packages for `import` only, a condition jest's CommonJS resolver never asks for.
+const moduleNameMapper = { '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js' };
 
 module.exports = {
   // Integration tests wait on real servers; unit tests finish long before this.
@@ -22,6 +24,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       transformIgnorePatterns,
+      moduleNameMapper,
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
     },
@@ -30,6 +33,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       transformIgnorePatterns,
+      moduleNameMapper,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/test-env.ts'],
     },

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite, self-sufficient on a fresh machine: installs the npm dependencies if missing,
-# brings up the `test` stack (its own ports, see stack/profiles.ts), runs every jest project and
-# always tears that stack down again. Extra arguments go to jest.
+# The whole test suite, self-sufficient on a fresh machine: installs the npm dependencies (Node.js
+# 24 among them) if missing, brings up the `test` stack (its own ports, see stack/profiles.ts), runs
+# every jest project on Node 24 and always tears that stack down again. Extra arguments go to jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/ensure-dependencies.sh
+if [ -z "${PEAKCART_NODE:-}" ]; then exec bash scripts/node24.sh bash "$0" "$@"; fi
 
 export SLS_TELEMETRY_DISABLED=1
-trap 'npx tsx stack/cli.ts down --profile test' EXIT
-npx tsx stack/cli.ts up --profile test
-npx jest --ci "$@"
+trap 'tsx stack/cli.ts down --profile test' EXIT
+tsx stack/cli.ts up --profile test
+jest --ci "$@"

@@ -61,11 +61,11 @@ export async function connectBareSearch(redisUrl: string): Promise<BareSearch> {
     const [replies, related] = await Promise.all([
       redis
         .pipeline()
-        .zrange(key, 0, defaultGroupsPerPage - 1, 'WITHSCORES')
+        .zrange(key, 0, String(defaultGroupsPerPage - 1), 'WITHSCORES')
         .zcard(key)
         .exists(keywordEmptyKey(keyword))
         .exec(),
-      redis.zrange(relatedKey(keyword), 0, relatedShown - 1, 'REV'),
+      redis.zrange(relatedKey(keyword), 0, String(relatedShown - 1), 'REV'),
     ]);
     const page = strings(replies?.[0]?.[1]);
     const totalGroups = Number(replies?.[1]?.[1] ?? 0);

@@ -79,7 +79,9 @@ export interface KeywordCount {
 
 /** The most searched keywords of a day, most first. */
 export async function popularKeywords(day: string, limit: number): Promise<KeywordCount[]> {
-  const flat = await (await connectedRedis()).zrange(popularKey(day), 0, limit - 1, 'REV', 'WITHSCORES');
+  // ioredis 6 types a ZRANGE stop as a string; the reply keeps its RESP2 shape over RESP3.
+  const stop = String(limit - 1);
+  const flat = await (await connectedRedis()).zrange(popularKey(day), 0, stop, 'REV', 'WITHSCORES');
   const counts: KeywordCount[] = [];
   for (let index = 0; index < flat.length; index += 2) {
     counts.push({ keyword: flat[index] as string, searches: Number(flat[index + 1]) });
@@ -89,19 +91,19 @@ export async function popularKeywords(day: string, limit: number): Promise<Keywo
 
 /** Keywords most often searched together with this one, most first. */
 export async function relatedKeywords(keyword: string, limit: number): Promise<string[]> {
-  return (await connectedRedis()).zrange(relatedKey(keyword), 0, limit - 1, 'REV');
+  return (await connectedRedis()).zrange(relatedKey(keyword), 0, String(limit - 1), 'REV');
 }
 
 /** Known keywords starting with the prefix, most searched first (ties alphabetically). */
 export async function suggestedKeywords(prefix: string, limit: number): Promise<string[]> {
   const characters = Array.from(prefix);
   if (characters.length <= maxSuggestPrefixLength)
-    return (await connectedRedis()).zrange(suggestKey(prefix), 0, limit - 1);
+    return (await connectedRedis()).zrange(suggestKey(prefix), 0, String(limit - 1));
   // Prefixes are indexed up to a length; a longer one filters the longest indexed.
   const indexed = await (await connectedRedis()).zrange(
     suggestKey(characters.slice(0, maxSuggestPrefixLength).join('')),
     0,
-    999,
+    '999',
   );
   return indexed.filter((keyword) => keyword.startsWith(prefix)).slice(0, limit);
 }

@@ -209,7 +209,7 @@ export async function keywordGroups(
       await cache()
     )
       .pipeline()
-      .zrange(key, offset, offset + count - 1, 'WITHSCORES')
+      .zrange(key, offset, String(offset + count - 1), 'WITHSCORES')
       .zcard(key)
       .exists(keywordEmptyKey(keyword)),
   )) as [string[], number, number];

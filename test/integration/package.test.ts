@@ -2,6 +2,7 @@
  * `serverless package` turns serverless.yml into the CloudFormation template AWS deploys, with no
  * AWS account; a Kafka event it cannot deploy fails fast with a message that names the problem.
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,8 @@ interface CfnResource {
 interface FunctionConfig {
   events?: Array<Record<string, unknown>>;
 }
+
+const isFunction = (resource: CfnResource) => resource.Type === 'AWS::Lambda::Function';
 
 const serverlessYml = parse(readFileSync(path.join(repoRoot, 'serverless.yml'), 'utf8'), { merge: true }) as {
   functions: Record<string, FunctionConfig>;
@@ -143,13 +146,14 @@ describe('packaging for AWS (a stage without a local stack)', () => {
       const result = await runServerless(
         ['package', '--stage', 'prod', '--package', path.join(dir, 'out')],
         dir,
-        120_000,
+        180_000,
         deployment,
       );
       expect(result.code).toBe(0);
-      const template = JSON.parse(
-        readFileSync(path.join(dir, 'out', 'cloudformation-template-update-stack.json'), 'utf8'),
-      ) as { Resources: Record<string, CfnResource> };
+      const templatePath = path.join(dir, 'out', 'cloudformation-template-update-stack.json');
+      const template = JSON.parse(readFileSync(templatePath, 'utf8')) as {
+        Resources: Record<string, CfnResource>;
+      };
       const all = Object.values(template.Resources);
       const health = all.find(
         (resource) => resource.Properties.FunctionName === 'peakcart-prod-platform-health',
@@ -198,10 +202,21 @@ describe('packaging for AWS (a stage without a local stack)', () => {
           { ProvisionedConcurrentExecutions: 20 },
         ]),
       );
+      // Every function on the supported runtime; and the template as cfn-lint judges it (no
+      // deprecated runtime, no IAM action that does not exist, nothing redundant).
+      expect(new Set(all.filter(isFunction).map((fn) => fn.Properties.Runtime))).toEqual(
+        new Set(['nodejs24.x']),
+      );
+      const lint = spawnSync('bash', [path.join(repoRoot, 'scripts', 'cfn-lint.sh'), templatePath], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(lint.stdout + lint.stderr.replace(/^cfn-lint: installing.*\n/m, '')).toBe('');
+      expect(lint.status).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 90_000);
+  }, 300_000);
 
   it('refuses to package without the Kafka brokers, naming the missing setting', async () => {
     const result = await runServerless(

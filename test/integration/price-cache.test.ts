@@ -234,7 +234,7 @@ async function redisState(groupId: string, keywords: string[]) {
     const type = await redis.type(key);
     state[key] =
       type === 'zset'
-        ? await redis.zrange(key, 0, -1, 'WITHSCORES')
+        ? await redis.zrange(key, 0, '-1', 'WITHSCORES')
         : type === 'hash'
           ? await redis.hgetall(key)
           : type === 'set'

@@ -8,7 +8,7 @@
  * its own copy of this module, so the state lives on globalThis: one process, one measure. On
  * Lambda a process is one container.
  */
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { type ELDHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { CircuitBreaker, optional } from '../../domain/circuit-breaker';
 import { type PressureLevel, type PressureSignals, pressureLevel } from '../../domain/traffic';
 import { essentialInFlight } from '../../redis/load';
@@ -26,7 +26,7 @@ interface ProcessLoad {
   inFlight: number;
   /** When the last running invocation ended (performance.now). */
   idleSince: number;
-  histogram: IntervalHistogram;
+  histogram: ELDHistogram;
   windowStartedAt: number;
   loopDelayMs: number;
   essentialInFlight: number;
