@@ -75,6 +75,7 @@ export function functionEnvironment(profile: StackProfile): Record<string, strin
     TABLE_PREFIX: tablePrefixFor(profile.stage),
     REDIS_URL: `redis://${profile.host}:${profile.redisPort}`,
     KAFKA_BROKERS: `${profile.host}:${profile.kafkaPort}`,
+    KAFKA_SECRET_ARN: '',
     DYNAMODB_ENDPOINT: `http://${profile.host}:${profile.dynamodbPort}`,
     AWS_REGION: 'us-east-1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO',

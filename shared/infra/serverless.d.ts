@@ -12,3 +12,16 @@ export interface TableResource {
 
 /** The CloudFormation table resources of a stage, by logical id. */
 export function tableResources(stage: string): Record<string, TableResource>;
+
+/** What serverless.yml reads as `custom.stage`: see `stage` in serverless.js. */
+export interface StageSettings {
+  environment: Record<string, string>;
+  kafkaBootstrapServers: string[];
+  kafkaAccess: { saslScram512Auth: string[]; vpcSubnet?: string[]; vpcSecurityGroup?: string[] };
+  vpc: { subnetIds: string[]; securityGroupIds: string[] } | null;
+}
+
+/** The settings of the stage that `resolveVariable('sls:stage')` names. */
+export function stage(options: {
+  resolveVariable: (name: string) => Promise<string>;
+}): Promise<StageSettings>;

@@ -115,11 +115,37 @@ function requiredEnv(name, stage) {
   return value;
 }
 
+/** A comma-separated list of ids from the environment at package time; empty when unset. */
+const idList = (name) =>
+  (process.env[name] ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+
+/**
+ * The VPC of a deployed stage, where ElastiCache and the Kafka brokers are reachable: subnets and
+ * security groups from PEAKCART_VPC_SUBNET_IDS and PEAKCART_VPC_SECURITY_GROUP_IDS. Null without
+ * them (the functions then run outside any VPC); one without the other is a mistake.
+ */
+function deploymentVpc(stage) {
+  const subnetIds = idList('PEAKCART_VPC_SUBNET_IDS');
+  const securityGroupIds = idList('PEAKCART_VPC_SECURITY_GROUP_IDS');
+  if (subnetIds.length === 0 && securityGroupIds.length === 0) return null;
+  if (subnetIds.length === 0 || securityGroupIds.length === 0) {
+    throw new Error(
+      `Packaging stage "${stage}" needs both PEAKCART_VPC_SUBNET_IDS and PEAKCART_VPC_SECURITY_GROUP_IDS, or neither`,
+    );
+  }
+  return { subnetIds, securityGroupIds };
+}
+
 /**
  * Per-stage settings: the functions' environment (the keys of the definition), the Kafka bootstrap
- * servers and how Lambda authenticates to them. Local stages take the stack's ports (or the URLs
- * the start and test scripts export); other stages read deployment values from the environment at
- * package time and secrets from SSM at deploy time.
+ * servers, how Lambda's event-source mappings reach and authenticate to them, and the functions'
+ * VPC. Local stages take the stack's ports (or the URLs the start and test scripts export) and no
+ * VPC; other stages read deployment values from the environment at package time and secrets from
+ * SSM at deploy time. A deployed stage's producers authenticate with the mappings' secret
+ * (KAFKA_SECRET_ARN, SASL/SCRAM-512 like `saslScram512Auth`; see shared/kafka/credentials.ts).
  */
 module.exports.stage = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
@@ -134,6 +160,8 @@ module.exports.stage = async ({ resolveVariable }) => {
         TABLE_PREFIX: prefix,
         REDIS_URL: process.env.REDIS_URL || `redis://127.0.0.1:${local.redisPort}`,
         KAFKA_BROKERS: brokers,
+        // The local broker is plaintext on loopback.
+        KAFKA_SECRET_ARN: '',
         DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || `http://127.0.0.1:${local.dynamodbPort}`,
         LOG_LEVEL: process.env.LOG_LEVEL || 'INFO',
         JWT_SIGNING_KEY: process.env.JWT_SIGNING_KEY || localSigningKey(localName),
@@ -143,15 +171,19 @@ module.exports.stage = async ({ resolveVariable }) => {
       },
       kafkaBootstrapServers: brokers.split(','),
       kafkaAccess: { saslScram512Auth: [localBrokerSecret] },
+      vpc: null,
     };
   }
   const brokers = requiredEnv('PEAKCART_KAFKA_BOOTSTRAP_SERVERS', stage);
+  const brokerSecret = requiredEnv('PEAKCART_KAFKA_SECRET_ARN', stage);
+  const vpc = deploymentVpc(stage);
   return {
     environment: {
       STAGE: stage,
       TABLE_PREFIX: prefix,
       REDIS_URL: `{{resolve:ssm:/${resources.service}/${stage}/redis-url}}`,
       KAFKA_BROKERS: brokers,
+      KAFKA_SECRET_ARN: brokerSecret,
       DYNAMODB_ENDPOINT: '',
       // AWS_REGION is set by Lambda itself and may not be overridden.
       LOG_LEVEL: 'INFO',
@@ -161,6 +193,11 @@ module.exports.stage = async ({ resolveVariable }) => {
       RATE_LIMITS: '',
     },
     kafkaBootstrapServers: brokers.split(','),
-    kafkaAccess: { saslScram512Auth: [requiredEnv('PEAKCART_KAFKA_SECRET_ARN', stage)] },
+    kafkaAccess: {
+      saslScram512Auth: [brokerSecret],
+      // The mappings' pollers reach brokers in the VPC through these subnets and security groups.
+      ...(vpc && { vpcSubnet: vpc.subnetIds, vpcSecurityGroup: vpc.securityGroupIds }),
+    },
+    vpc,
   };
 };

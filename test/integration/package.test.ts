@@ -16,6 +16,35 @@ interface CfnResource {
   Properties: Record<string, unknown>;
 }
 
+interface PolicyStatement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** The template's resources, read from the folder `serverless package --package <dir>` wrote. */
+function packagedResources(out: string): Record<string, CfnResource> {
+  return JSON.parse(readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'))
+    .Resources;
+}
+
+/** Whether the functions' role may call `action` on `resource`. */
+function roleAllows(resources: Record<string, CfnResource>, action: string, resource: string): boolean {
+  const role = resources.IamRoleLambdaExecution?.Properties as {
+    Policies: Array<{ PolicyDocument: { Statement: PolicyStatement[] } }>;
+  };
+  return role.Policies.flatMap((policy) => policy.PolicyDocument.Statement).some(
+    (statement) =>
+      statement.Effect === 'Allow' &&
+      [statement.Action].flat().includes(action) &&
+      [statement.Resource].flat().includes(resource),
+  );
+}
+
+/** The ARNs (often Fn::Join instructions) of the managed policies attached to the functions' role. */
+const managedPolicies = (resources: Record<string, CfnResource>) =>
+  JSON.stringify(resources.IamRoleLambdaExecution?.Properties.ManagedPolicyArns ?? []);
+
 interface FunctionConfig {
   events?: Array<Record<string, unknown>>;
 }
@@ -103,6 +132,19 @@ describe('serverless package', () => {
     }
   });
 
+  it('puts no function of a local stage in a VPC', () => {
+    expect(ofType('AWS::Lambda::Function').filter((fn) => fn.Properties.VpcConfig)).toEqual([]);
+    expect(managedPolicies(resources)).not.toContain('AWSLambdaVPCAccessExecutionRole');
+  });
+
+  it('leaves the producers of a local stage on plaintext (no Kafka secret)', () => {
+    for (const fn of ofType('AWS::Lambda::Function')) {
+      expect(
+        (fn.Properties.Environment as { Variables: Record<string, string> }).Variables.KAFKA_SECRET_ARN,
+      ).toBe('');
+    }
+  });
+
   it('keeps no instances provisioned on a local stage', () => {
     expect(ofType('AWS::Lambda::Alias')).toEqual([]);
   });
@@ -164,8 +206,16 @@ describe('packaging for AWS (a stage without a local stack)', () => {
           TABLE_PREFIX: 'peakcart-prod',
           REDIS_URL: '{{resolve:ssm:/peakcart/prod/redis-url}}',
           KAFKA_BROKERS: deployment.PEAKCART_KAFKA_BOOTSTRAP_SERVERS,
+          KAFKA_SECRET_ARN: deployment.PEAKCART_KAFKA_SECRET_ARN,
         }),
       });
+      // Producers read the secret in every function, not only those with a kafka event.
+      expect(
+        roleAllows(template.Resources, 'secretsmanager:GetSecretValue', deployment.PEAKCART_KAFKA_SECRET_ARN),
+      ).toBe(true);
+      // Without PEAKCART_VPC_* the functions run outside any VPC.
+      expect(all.filter((resource) => resource.Properties.VpcConfig)).toEqual([]);
+      expect(managedPolicies(template.Resources)).not.toContain('AWSLambdaVPCAccessExecutionRole');
       const mapping = all.find((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping');
       expect(mapping?.Properties).toEqual(
         expect.objectContaining({
@@ -217,6 +267,62 @@ describe('packaging for AWS (a stage without a local stack)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 300_000);
+
+  it('places every function and event-source mapping in the VPC of PEAKCART_VPC_*', async () => {
+    const dir = serviceCopy();
+    const vpc = {
+      PEAKCART_VPC_SUBNET_IDS: 'subnet-0a1b2c3d,subnet-0e4f5a6b',
+      PEAKCART_VPC_SECURITY_GROUP_IDS: 'sg-0c7d8e9f',
+    };
+    try {
+      const result = await runServerless(
+        ['package', '--stage', 'prod', '--package', path.join(dir, 'out')],
+        dir,
+        180_000,
+        { ...deployment, ...vpc },
+      );
+      expect(result.code).toBe(0);
+      const resources = packagedResources(path.join(dir, 'out'));
+      const all = Object.values(resources);
+      const subnetIds = vpc.PEAKCART_VPC_SUBNET_IDS.split(',');
+      const securityGroupIds = [vpc.PEAKCART_VPC_SECURITY_GROUP_IDS];
+      const functions = all.filter((resource) => resource.Type === 'AWS::Lambda::Function');
+      expect(functions.length).toBe(Object.keys(serverlessYml.functions).length);
+      for (const fn of functions) {
+        expect(fn.Properties.VpcConfig).toEqual({ SubnetIds: subnetIds, SecurityGroupIds: securityGroupIds });
+      }
+      // Serverless attaches the ENI permissions a function in a VPC needs.
+      expect(managedPolicies(resources)).toContain('AWSLambdaVPCAccessExecutionRole');
+      const mappings = all.filter((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping');
+      expect(mappings.length).toBeGreaterThan(0);
+      for (const mapping of mappings) {
+        expect(mapping.Properties.SourceAccessConfigurations).toEqual(
+          expect.arrayContaining([
+            { Type: 'SASL_SCRAM_512_AUTH', URI: deployment.PEAKCART_KAFKA_SECRET_ARN },
+            ...subnetIds.map((id) => ({ Type: 'VPC_SUBNET', URI: `subnet:${id}` })),
+            { Type: 'VPC_SECURITY_GROUP', URI: `security_group:${securityGroupIds[0]}` },
+          ]),
+        );
+        expect(mapping.Properties.SourceAccessConfigurations).toHaveLength(4);
+      }
+      expect(
+        roleAllows(resources, 'secretsmanager:GetSecretValue', deployment.PEAKCART_KAFKA_SECRET_ARN),
+      ).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+
+  it('refuses a VPC without security groups, naming both settings', async () => {
+    const result = await runServerless(
+      ['package', '--stage', 'prod', '--package', path.join(tmpdir(), 'unused')],
+      repoRoot,
+      60_000,
+      { ...deployment, PEAKCART_VPC_SUBNET_IDS: 'subnet-0a1b2c3d' },
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('PEAKCART_VPC_SECURITY_GROUP_IDS');
+  }, 60_000);
 
   it('refuses to package without the Kafka brokers, naming the missing setting', async () => {
     const result = await runServerless(
