@@ -35,7 +35,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Serves the API for the profile (tests, benchmarks) and resolves once it answers HTTP. */
-export async function startOffline(profile: StackProfile, timeoutMs = 90_000): Promise<OfflineApi> {
+export async function startOffline(profile: StackProfile, timeoutMs = 180_000): Promise<OfflineApi> {
   const child = spawnOffline(profile, ['ignore', 'pipe', 'pipe']);
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
