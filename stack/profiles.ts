@@ -74,6 +74,7 @@ export function functionEnvironment(profile: StackProfile): Record<string, strin
     STAGE: profile.stage,
     TABLE_PREFIX: tablePrefixFor(profile.stage),
     REDIS_URL: `redis://${profile.host}:${profile.redisPort}`,
+    REDIS_CLUSTER: 'false',
     KAFKA_BROKERS: `${profile.host}:${profile.kafkaPort}`,
     DYNAMODB_ENDPOINT: `http://${profile.host}:${profile.dynamodbPort}`,
     AWS_REGION: 'us-east-1',

@@ -133,6 +133,7 @@ module.exports.stage = async ({ resolveVariable }) => {
         STAGE: stage,
         TABLE_PREFIX: prefix,
         REDIS_URL: process.env.REDIS_URL || `redis://127.0.0.1:${local.redisPort}`,
+        REDIS_CLUSTER: process.env.REDIS_CLUSTER || 'false',
         KAFKA_BROKERS: brokers,
         DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || `http://127.0.0.1:${local.dynamodbPort}`,
         LOG_LEVEL: process.env.LOG_LEVEL || 'INFO',
@@ -151,6 +152,8 @@ module.exports.stage = async ({ resolveVariable }) => {
       STAGE: stage,
       TABLE_PREFIX: prefix,
       REDIS_URL: `{{resolve:ssm:/${resources.service}/${stage}/redis-url}}`,
+      // An ElastiCache replication group with cluster mode enabled: PEAKCART_REDIS_CLUSTER=true.
+      REDIS_CLUSTER: process.env.PEAKCART_REDIS_CLUSTER === 'true' ? 'true' : 'false',
       KAFKA_BROKERS: brokers,
       DYNAMODB_ENDPOINT: '',
       // AWS_REGION is set by Lambda itself and may not be overridden.
