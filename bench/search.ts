@@ -54,7 +54,7 @@ function readOptions(): Options {
       'skip-http': { type: 'boolean', default: false },
     },
   });
-  if (!isProfileName(values.profile)) throw new Error('--profile must be dev or test');
+  if (!isProfileName(values.profile)) throw new Error('--profile must be dev, test or cluster');
   const positive = (name: string, value: string) => {
     const number = Number(value);
     if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number`);

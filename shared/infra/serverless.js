@@ -133,7 +133,7 @@ module.exports.stage = async ({ resolveVariable }) => {
         STAGE: stage,
         TABLE_PREFIX: prefix,
         REDIS_URL: process.env.REDIS_URL || `redis://127.0.0.1:${local.redisPort}`,
-        REDIS_CLUSTER: process.env.REDIS_CLUSTER || 'false',
+        REDIS_CLUSTER: process.env.REDIS_CLUSTER || (local.nodes > 1 ? 'true' : 'false'),
         KAFKA_BROKERS: brokers,
         DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || `http://127.0.0.1:${local.dynamodbPort}`,
         LOG_LEVEL: process.env.LOG_LEVEL || 'INFO',
