@@ -23,6 +23,7 @@ import {
   type Component,
   type ComponentName,
   type ComponentNode,
+  nodePorts,
   nodesOf,
   PortInUseError,
   StartFailedError,
@@ -99,19 +100,17 @@ async function startComponent(
     log(`${component.name}: already running (pid ${pids.join(', ')})`);
     return false;
   }
+  const pids = nodes.map((node) => runningPid(profile, node));
   const launches = await component.prepare(profile, stopped, log, restart || stopped.length < nodes.length);
   const started = Date.now();
-  const newPids = stopped.map((node, index) =>
-    startDetached(profile, node.name, launches[index] as LaunchCommand),
-  );
+  const newPids = stopped.map((node, index) => {
+    const pid = startDetached(profile, node.name, launches[index] as LaunchCommand);
+    pids[node.index] = pid;
+    return pid;
+  });
   try {
     await component.form?.(profile, log);
-    await waitHealthy(
-      component,
-      profile,
-      nodes,
-      nodes.map((node) => runningPid(profile, node)),
-    );
+    await waitHealthy(component, profile, nodes, pids);
   } catch (error) {
     await Promise.all(newPids.map((pid) => stopGroup(pid, 2_000)));
     for (const node of stopped) rmSync(pidFile(profile, node.name), { force: true });
@@ -128,13 +127,17 @@ async function startComponent(
   return true;
 }
 
-/** Fails before anything starts when a port of a component that is not running is taken. */
+/** Fails before anything starts when a port of a process that is not running is taken. */
 async function assertPortsFree(profile: StackProfile, selected: readonly Component[]): Promise<void> {
   for (const component of selected) {
-    if (nodesOf(component, profile).some((node) => runningPid(profile, node) !== undefined)) continue;
+    const ports = component.ports(profile);
     const variables = component.portVariables(profile);
-    for (const [index, port] of component.ports(profile).entries()) {
-      if (await isPortTaken(port)) throw new PortInUseError(component.name, port, variables[index] ?? '');
+    for (const node of nodesOf(component, profile)) {
+      if (runningPid(profile, node) !== undefined) continue;
+      for (const port of nodePorts(component, profile, node)) {
+        if (await isPortTaken(port))
+          throw new PortInUseError(component.name, port, variables[ports.indexOf(port)] ?? '');
+      }
     }
   }
 }
@@ -232,18 +235,15 @@ export async function status(profile: StackProfile): Promise<ComponentStatus[]> 
   const states = await Promise.all(
     components.map(async (component) => {
       const healthy = await component.isHealthy(profile);
-      const nodes = nodesOf(component, profile);
-      // A component's first port per node: a Kafka node's broker port, not its controller's.
-      const ports = component.ports(profile);
-      const perNode = ports.length / nodes.length;
-      return nodes.map((node) => {
+      return nodesOf(component, profile).map((node) => {
         const pid = runningPid(profile, node);
         return {
           name: node.name,
           running: pid !== undefined,
           healthy,
           pid,
-          endpoint: `127.0.0.1:${ports[node.index * perNode]}`,
+          // A Kafka node's broker port, not its controller's.
+          endpoint: `127.0.0.1:${nodePorts(component, profile, node)[0]}`,
         };
       });
     }),

@@ -54,6 +54,13 @@ export interface Component extends TrackedProcess {
   dataDirs(profile: StackProfile): string[];
 }
 
+/** The ports one node binds: its share of the component's ports, which are listed node after node. */
+export function nodePorts(component: Component, profile: StackProfile, node: ComponentNode): number[] {
+  const ports = component.ports(profile);
+  const perNode = ports.length / nodesOf(component, profile).length;
+  return ports.slice(node.index * perNode, (node.index + 1) * perNode);
+}
+
 /** The processes of a component on the profile. */
 export function nodesOf(component: Component, profile: StackProfile): ComponentNode[] {
   const count = component.clustered ? profile.nodes : 1;
