@@ -4,7 +4,7 @@
  *   popular:<day>          ZSET  keyword → searches that day (marketplace time zone), kept 8 days
  *   related:<keyword>      ZSET  other keyword → times the same visitor searched both within 30 minutes
  *   recent:<visitor>       LIST  the visitor's last keywords, newest first, forgotten after 30 minutes
- *   suggest:<prefix>       ZSET  (price-cache.ts) keyword → minus its searches, for autocomplete
+ *   suggest:{c}:<prefix>   ZSET  (price-cache.ts) keyword → minus its searches, for autocomplete
  *   insights:seen:<event>  STRING an event already counted, so a redelivered one is not counted twice
  *
  * One search writes to keys of several Redis Cluster slots (its day, its keyword's prefixes, each
