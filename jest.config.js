@@ -1,6 +1,8 @@
 /**
  * Unit tests need nothing running; integration and end-to-end tests need the local stack that
- * scripts/test.sh brings up. swc also compiles the ESM-only middy packages for jest.
+ * scripts/test.sh brings up. The cluster tests need the cluster profile's stack and run only with
+ * `npm run test:cluster` (scripts/test-cluster.sh); scripts/test.sh selects the other projects.
+ * swc also compiles the ESM-only middy packages for jest.
  */
 const transform = {
   '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
@@ -36,6 +38,14 @@ module.exports = {
       moduleNameMapper,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/test-env.ts'],
+    },
+    {
+      displayName: 'cluster',
+      testEnvironment: 'node',
+      transform,
+      transformIgnorePatterns,
+      testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/support/cluster-env.ts'],
     },
   ],
 };

@@ -31,7 +31,7 @@ const { values } = parseArgs({
   },
 });
 const eventCount = Number(values.events);
-if (!isProfileName(values.profile)) throw new Error('--profile must be dev or test');
+if (!isProfileName(values.profile)) throw new Error('--profile must be dev, test or cluster');
 const profile = loadProfile(values.profile);
 useProfile(values.profile);
 process.env.LOG_LEVEL = 'WARN';

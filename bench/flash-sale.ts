@@ -101,7 +101,7 @@ function readOptions(): Options {
       'base-rate': { type: 'string', default: '20' },
     },
   });
-  if (!isProfileName(values.profile)) throw new Error('--profile must be dev or test');
+  if (!isProfileName(values.profile)) throw new Error('--profile must be dev, test or cluster');
   const atLeast = (name: string, value: string, least: number) => {
     const number = Number(value);
     if (!Number.isFinite(number) || number < least) throw new Error(`--${name} must be a number >= ${least}`);

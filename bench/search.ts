@@ -54,7 +54,7 @@ function readOptions(): Options {
       'skip-http': { type: 'boolean', default: false },
     },
   });
-  if (!isProfileName(values.profile)) throw new Error('--profile must be dev or test');
+  if (!isProfileName(values.profile)) throw new Error('--profile must be dev, test or cluster');
   const positive = (name: string, value: string) => {
     const number = Number(value);
     if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number`);
@@ -229,7 +229,7 @@ const keywordAt = (index: number) => demoKeywords[index % demoKeywords.length] ?
 
 /** Throws, with what to run, unless every demo keyword finds groups in Redis; describes the catalog. */
 async function seededCatalog(profile: StackProfile): Promise<string> {
-  const { connectedRedis } = await import('../shared/redis/client');
+  const { connectedRedis, scanKeys } = await import('../shared/redis/client');
   const { keywordGroupsKey } = await import('../shared/redis/price-cache');
   const redis = await connectedRedis().catch(() => undefined);
   if (redis?.status !== 'ready') {
@@ -248,8 +248,7 @@ async function seededCatalog(profile: StackProfile): Promise<string> {
   }
   let groups = 0;
   let offers = 0;
-  const scan = redis.scanStream({ match: 'group:*:offers', count: 1000 }) as AsyncIterable<string[]>;
-  for await (const keys of scan) {
+  for await (const keys of scanKeys('group:*:offers')) {
     groups += keys.length;
     const sizes = await Promise.all(keys.map((key) => redis.zcard(key)));
     offers += sizes.reduce((sum, size) => sum + size, 0);

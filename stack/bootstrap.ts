@@ -4,10 +4,10 @@
  */
 import { CreateTableCommand, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { Kafka, logLevel } from 'kafkajs';
-import { topicDefinitions } from '../shared/infra';
+import { type TopicDefinition, topicDefinitions } from '../shared/infra';
 import { tableResources } from '../shared/infra/serverless';
 import { localDynamoClient } from './components/dynamodb';
-import type { StackProfile } from './profiles';
+import { kafkaBrokerList, type StackProfile } from './profiles';
 
 async function existingTables(profile: StackProfile): Promise<Set<string>> {
   const client = localDynamoClient(profile);
@@ -52,11 +52,21 @@ export async function createTables(profile: StackProfile): Promise<string[]> {
   return created;
 }
 
+/**
+ * The replicas a topic gets on the profile's brokers: the definition's, or one per broker when
+ * there are fewer (a single-broker stack keeps one replica, with one in sync required).
+ */
+export function topicReplication(topic: TopicDefinition, brokers: number) {
+  const replicationFactor = Math.min(topic.replicationFactor, brokers);
+  return { replicationFactor, minInSyncReplicas: Math.min(topic.minInSyncReplicas, replicationFactor) };
+}
+
 /** Creates the topics of the definition that do not exist yet; returns the names it created. */
 export async function createTopics(profile: StackProfile): Promise<string[]> {
+  const brokers = kafkaBrokerList(profile);
   const admin = new Kafka({
     clientId: 'peakcart-stack',
-    brokers: [`${profile.host}:${profile.kafkaPort}`],
+    brokers,
     logLevel: logLevel.NOTHING,
   }).admin();
   await admin.connect();
@@ -66,11 +76,15 @@ export async function createTopics(profile: StackProfile): Promise<string[]> {
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic: topic.name,
-          numPartitions: topic.partitions,
-          replicationFactor: 1,
-        })),
+        topics: missing.map((topic) => {
+          const { replicationFactor, minInSyncReplicas } = topicReplication(topic, brokers.length);
+          return {
+            topic: topic.name,
+            numPartitions: topic.partitions,
+            replicationFactor,
+            configEntries: [{ name: 'min.insync.replicas', value: String(minInSyncReplicas) }],
+          };
+        }),
       });
     }
     return missing.map((topic) => topic.name);

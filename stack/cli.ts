@@ -1,13 +1,14 @@
 /**
- * npm run stack -- <up|down|status|logs> [--profile dev|test] [component] [-f] [--clean]
+ * npm run stack -- <up|down|status|logs> [--profile dev|test|cluster] [component] [-f] [--clean]
  * Manages the local stack of real servers on 127.0.0.1 (see docs/local-stack.md).
  */
 import { logFile, printLogs } from './components/processes';
+import { nodesOf } from './components/types';
 import { isProfileName, loadProfile, type ProfileName } from './profiles';
 import { componentNamed, components, down, status, up } from './stack';
 
 const usage = [
-  'usage: npm run stack -- <command> [--profile dev|test] [redis|kafka|dynamodb]',
+  'usage: npm run stack -- <command> [--profile dev|test|cluster] [redis|kafka|dynamodb]',
   '  up                 start what is not running, wait until healthy, create tables and topics',
   '  down [--clean]     stop (--clean also deletes the data the dev stack keeps)',
   '  status             running/stopped, pid, endpoint and health of each server',
@@ -32,7 +33,8 @@ function parseArguments(argv: string[]): Arguments {
     const argument = rest.shift() as string;
     if (argument === '--profile') {
       const value = rest.shift() ?? '';
-      if (!isProfileName(value)) throw new Error(`--profile must be dev or test, not "${value}"\n${usage}`);
+      if (!isProfileName(value))
+        throw new Error(`--profile must be dev, test or cluster, not "${value}"\n${usage}`);
       profile = value;
     } else if (argument === '-f' || argument === '--follow') {
       follow = true;
@@ -78,7 +80,9 @@ async function main(): Promise<void> {
     }
     case 'logs':
       printLogs(
-        selected.map((component) => logFile(profile, component.name)),
+        selected.flatMap((component) =>
+          nodesOf(component, profile).map((node) => logFile(profile, node.name)),
+        ),
         args.follow,
       );
       return;

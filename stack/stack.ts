@@ -1,6 +1,8 @@
 /**
  * The local stack as a whole: Redis, Kafka and DynamoDB Local started together, waited on until
  * healthy, bootstrapped with the tables and topics of shared/infra, and stopped by process group.
+ * On a profile with several nodes, Redis and Kafka each run as that many processes forming one
+ * cluster; `up` starts whichever of them is not running, so a node that was stopped rejoins.
  */
 import { rmSync } from 'node:fs';
 import { createTables, createTopics } from './bootstrap';
@@ -16,13 +18,23 @@ import {
   tail,
 } from './components/processes';
 import { redis } from './components/redis';
-import { type Component, type ComponentName, PortInUseError, StartFailedError } from './components/types';
+import type { LaunchCommand } from './components/types';
+import {
+  type Component,
+  type ComponentName,
+  type ComponentNode,
+  nodePorts,
+  nodesOf,
+  PortInUseError,
+  StartFailedError,
+} from './components/types';
 import type { StackProfile } from './profiles';
 
 export const components: readonly Component[] = [redis, kafka, dynamodb];
 
+/** One process: a component, or a node of a clustered one (`redis-1`). */
 export interface ComponentStatus {
-  name: ComponentName;
+  name: string;
   running: boolean;
   healthy: boolean;
   pid?: number;
@@ -36,6 +48,9 @@ export interface UpResult {
 }
 
 type Log = (line: string) => void;
+
+const isRunning = (profile: StackProfile, component: Component) =>
+  nodesOf(component, profile).some((node) => runningPid(profile, node) !== undefined);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function componentNamed(name: string): Component {
@@ -45,62 +60,84 @@ export function componentNamed(name: string): Component {
   return component;
 }
 
-async function waitHealthy(component: Component, profile: StackProfile, pid: number): Promise<void> {
+async function waitHealthy(
+  component: Component,
+  profile: StackProfile,
+  nodes: readonly ComponentNode[],
+  pids: readonly (number | undefined)[],
+): Promise<void> {
   const deadline = Date.now() + component.startTimeoutSeconds * 1_000;
   while (Date.now() < deadline) {
     if (await component.isHealthy(profile)) return;
-    if (runningPid(profile, component) !== pid) {
-      throw new StartFailedError(
-        component.name,
-        'the process exited',
-        tail(logFile(profile, component.name)),
-      );
+    const exited = nodes.find((node, index) => runningPid(profile, node) !== pids[index]);
+    if (exited) {
+      throw new StartFailedError(exited.name, 'the process exited', tail(logFile(profile, exited.name)));
     }
     await sleep(250);
   }
   throw new StartFailedError(
     component.name,
     `not healthy after ${component.startTimeoutSeconds} s`,
-    tail(logFile(profile, component.name)),
+    nodes.map((node) => tail(logFile(profile, node.name))).join('\n'),
   );
 }
 
-/** Starts one component unless it already runs; returns whether this call started it. */
+/**
+ * Starts the processes of a component that are not running; returns whether this call started
+ * any. Nodes still running make it a restart of the others, which keep their data.
+ */
 async function startComponent(
   component: Component,
   profile: StackProfile,
   log: Log,
   restart: boolean,
 ): Promise<boolean> {
-  const pid = runningPid(profile, component);
-  if (pid !== undefined) {
-    await waitHealthy(component, profile, pid);
-    log(`${component.name}: already running (pid ${pid})`);
+  const nodes = nodesOf(component, profile);
+  const stopped = nodes.filter((node) => runningPid(profile, node) === undefined);
+  if (stopped.length === 0) {
+    const pids = nodes.map((node) => runningPid(profile, node));
+    await waitHealthy(component, profile, nodes, pids);
+    log(`${component.name}: already running (pid ${pids.join(', ')})`);
     return false;
   }
-  const launch = await component.prepare(profile, log, restart);
+  const pids = nodes.map((node) => runningPid(profile, node));
+  const launches = await component.prepare(profile, stopped, log, restart || stopped.length < nodes.length);
   const started = Date.now();
-  const newPid = startDetached(profile, component.name, launch);
+  const newPids = stopped.map((node, index) => {
+    const pid = startDetached(profile, node.name, launches[index] as LaunchCommand);
+    pids[node.index] = pid;
+    return pid;
+  });
   try {
-    await waitHealthy(component, profile, newPid);
+    await component.form?.(profile, log);
+    await waitHealthy(component, profile, nodes, pids);
   } catch (error) {
-    await stopGroup(newPid, 2_000);
-    rmSync(pidFile(profile, component.name), { force: true });
+    await Promise.all(newPids.map((pid) => stopGroup(pid, 2_000)));
+    for (const node of stopped) rmSync(pidFile(profile, node.name), { force: true });
     throw error;
   }
+  const ports = component.ports(profile);
+  const where =
+    stopped.length === 1 && nodes.length === 1
+      ? `127.0.0.1:${ports[0]}`
+      : stopped.map((node) => node.name).join(', ');
   log(
-    `${component.name}: up on 127.0.0.1:${component.ports(profile)[0]} in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${newPid})`,
+    `${component.name}: up on ${where} in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${newPids.join(', ')})`,
   );
   return true;
 }
 
-/** Fails before anything starts when a port of a component that is not running is taken. */
+/** Fails before anything starts when a port of a process that is not running is taken. */
 async function assertPortsFree(profile: StackProfile, selected: readonly Component[]): Promise<void> {
   for (const component of selected) {
-    if (runningPid(profile, component) !== undefined) continue;
+    const ports = component.ports(profile);
     const variables = component.portVariables(profile);
-    for (const [index, port] of component.ports(profile).entries()) {
-      if (await isPortTaken(port)) throw new PortInUseError(component.name, port, variables[index] ?? '');
+    for (const node of nodesOf(component, profile)) {
+      if (runningPid(profile, node) !== undefined) continue;
+      for (const port of nodePorts(component, profile, node)) {
+        if (await isPortTaken(port))
+          throw new PortInUseError(component.name, port, variables[ports.indexOf(port)] ?? '');
+      }
     }
   }
 }
@@ -118,9 +155,7 @@ export async function up(
   const started = Date.now();
   await assertPortsFree(profile, only);
   // Starting some servers while the others run on is a restart, not a new stack.
-  const restart = components.some(
-    (component) => !only.includes(component) && runningPid(profile, component) !== undefined,
-  );
+  const restart = components.some((component) => !only.includes(component) && isRunning(profile, component));
   const results = await Promise.allSettled(
     only.map((component) => startComponent(component, profile, log, restart)),
   );
@@ -159,38 +194,59 @@ export async function down(
   options: DownOptions = {},
 ): Promise<void> {
   await Promise.all(
-    only.map(async (component) => {
-      const pid = runningPid(profile, component);
-      if (pid === undefined) {
-        log(`${component.name}: not running`);
-      } else {
+    only.flatMap((component) =>
+      nodesOf(component, profile).map(async (node) => {
+        const pid = runningPid(profile, node);
+        if (pid === undefined) {
+          log(`${node.name}: not running`);
+          return;
+        }
         const started = Date.now();
         await stopGroup(pid);
-        rmSync(pidFile(profile, component.name), { force: true });
-        log(`${component.name}: stopped (pid ${pid}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      }
-      const data = component.dataDir(profile);
-      if (options.clean && data !== undefined) {
-        rmSync(data, { recursive: true, force: true });
-        log(`${component.name}: deleted its data in ${data}`);
-      }
-    }),
+        rmSync(pidFile(profile, node.name), { force: true });
+        log(`${node.name}: stopped (pid ${pid}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      }),
+    ),
   );
+  if (!options.clean) return;
+  for (const component of only) {
+    for (const data of component.dataDirs(profile)) {
+      rmSync(data, { recursive: true, force: true });
+      log(`${component.name}: deleted its data in ${data}`);
+    }
+  }
 }
 
-/** Whether each component runs and answers. */
+/**
+ * Stops one node of a clustered component at once (SIGKILL, as a crash would), leaving the others
+ * running; `up` starts it again. For tests of what an outage of one node loses.
+ */
+export async function killNode(profile: StackProfile, component: Component, index: number): Promise<void> {
+  const node = nodesOf(component, profile)[index];
+  if (!node) throw new Error(`${component.name} has no node ${index} on profile ${profile.name}`);
+  const pid = runningPid(profile, node);
+  if (pid === undefined) return;
+  await stopGroup(pid, 0);
+  rmSync(pidFile(profile, node.name), { force: true });
+}
+
+/** Whether each process runs and its component answers. */
 export async function status(profile: StackProfile): Promise<ComponentStatus[]> {
-  return Promise.all(
+  const states = await Promise.all(
     components.map(async (component) => {
-      const pid = runningPid(profile, component);
       const healthy = await component.isHealthy(profile);
-      return {
-        name: component.name,
-        running: pid !== undefined,
-        healthy,
-        pid,
-        endpoint: `127.0.0.1:${component.ports(profile)[0]}`,
-      };
+      return nodesOf(component, profile).map((node) => {
+        const pid = runningPid(profile, node);
+        return {
+          name: node.name,
+          running: pid !== undefined,
+          healthy,
+          pid,
+          // A Kafka node's broker port, not its controller's.
+          endpoint: `127.0.0.1:${nodePorts(component, profile, node)[0]}`,
+        };
+      });
     }),
   );
+  return states.flat();
 }

@@ -7,7 +7,7 @@ import { functionEnvironment, isProfileName, loadProfile } from '../../stack/pro
 export function useProfile(profile: string | undefined): void {
   if (profile === undefined && process.env.TABLE_PREFIX) return;
   const name = profile ?? 'dev';
-  if (!isProfileName(name)) throw new Error(`--profile must be dev or test, not "${name}"`);
+  if (!isProfileName(name)) throw new Error(`--profile must be dev, test or cluster, not "${name}"`);
   Object.assign(process.env, functionEnvironment(loadProfile(name)), {
     AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',

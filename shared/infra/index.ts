@@ -17,6 +17,13 @@ export interface TopicDefinition {
   key: string;
   name: string;
   partitions: number;
+  /**
+   * Replicas of each partition on a deployed stage's brokers, and how many must have a write before
+   * it is acknowledged (producers send with acks=all): a broker may be down without losing writes
+   * or refusing them. A local stack with fewer brokers keeps one replica per broker at most.
+   */
+  replicationFactor: number;
+  minInSyncReplicas: number;
 }
 
 export const serviceName: string = resources.service;

@@ -159,6 +159,7 @@ module.exports.stage = async ({ resolveVariable }) => {
         STAGE: stage,
         TABLE_PREFIX: prefix,
         REDIS_URL: process.env.REDIS_URL || `redis://127.0.0.1:${local.redisPort}`,
+        REDIS_CLUSTER: process.env.REDIS_CLUSTER || (local.nodes > 1 ? 'true' : 'false'),
         KAFKA_BROKERS: brokers,
         // The local broker is plaintext on loopback.
         KAFKA_SECRET_ARN: '',
@@ -182,6 +183,8 @@ module.exports.stage = async ({ resolveVariable }) => {
       STAGE: stage,
       TABLE_PREFIX: prefix,
       REDIS_URL: `{{resolve:ssm:/${resources.service}/${stage}/redis-url}}`,
+      // An ElastiCache replication group with cluster mode enabled: PEAKCART_REDIS_CLUSTER=true.
+      REDIS_CLUSTER: process.env.PEAKCART_REDIS_CLUSTER === 'true' ? 'true' : 'false',
       KAFKA_BROKERS: brokers,
       KAFKA_SECRET_ARN: brokerSecret,
       DYNAMODB_ENDPOINT: '',

@@ -4,9 +4,10 @@
  * order on one partition. What `data` holds per type and version is in shared/events.
  */
 import { randomUUID } from 'node:crypto';
+import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import { z } from 'zod';
 import { type EventTopicKey, requireValidEvent } from '../events';
-import { topicName } from '../infra';
+import { topicDefinitions, topicName } from '../infra';
 import { kafkaProducer } from './client';
 
 export const domainEventSchema = z.object({
@@ -49,13 +50,48 @@ export function domainEvent(event: NewEvent, now: Date = new Date()): DomainEven
 export async function publishEvents(topicKey: EventTopicKey, events: readonly DomainEvent[]): Promise<void> {
   for (const event of events) requireValidEvent(topicKey, event);
   const producer = await kafkaProducer();
-  await producer.send({
-    topic: topicName(topicKey),
-    acks: -1,
-    messages: events.map((event) => ({
-      key: event.key,
-      value: JSON.stringify(event),
-      headers: { 'event-type': event.type, 'schema-version': String(event.schemaVersion) },
-    })),
-  });
+  const topic = topicName(topicKey);
+  const partitions = topicPartitions(topicKey);
+  const byPartition = new Map<number, DomainEvent[]>();
+  for (const event of events) {
+    const partition = partitionOf({
+      topic,
+      partitionMetadata: partitions,
+      message: { key: event.key, value: null },
+    });
+    byPartition.set(partition, [...(byPartition.get(partition) ?? []), event]);
+  }
+  // One send per partition. kafkajs 2.2.4 retries a send that spans several leaders by sending
+  // only to the brokers that have not answered yet: when a broker died and its partitions moved to
+  // one that had answered for others, their records are never sent and the send still resolves.
+  // A send to one partition retries against its new leader.
+  await Promise.all(
+    [...byPartition].map(([partition, batch]) =>
+      producer.send({
+        topic,
+        acks: -1,
+        messages: batch.map((event) => ({
+          partition,
+          key: event.key,
+          value: JSON.stringify(event),
+          headers: { 'event-type': event.type, 'schema-version': String(event.schemaVersion) },
+        })),
+      }),
+    ),
+  );
+}
+
+/** The partitioner kafkajs would use: records of one key go where any other producer puts them. */
+const partitionOf = Partitioners.DefaultPartitioner();
+
+/** The topic's partitions as the partitioner needs them: it only counts them. */
+function topicPartitions(topicKey: EventTopicKey): PartitionMetadata[] {
+  const count = topicDefinitions.find((topic) => topic.key === topicKey)?.partitions ?? 1;
+  return Array.from({ length: count }, (_, partitionId) => ({
+    partitionId,
+    leader: -1,
+    replicas: [],
+    isr: [],
+    partitionErrorCode: 0,
+  }));
 }

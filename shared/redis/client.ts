@@ -2,24 +2,78 @@
  * The shared warm cache. One client per Lambda container, created on first use and reused by every
  * invocation; commands fail fast instead of queueing while Redis is unreachable, so callers can
  * fall back to DynamoDB.
+ *
+ * REDIS_URL names one Redis, or with REDIS_CLUSTER=true the configuration endpoint of a Redis
+ * Cluster (ElastiCache with cluster mode enabled; several seed nodes may be given, comma-separated).
+ * Callers see the same client either way. In a cluster a command, script, transaction or pipeline
+ * may only touch keys of one hash slot: keys that are used together share a hash tag (the part of
+ * the name in braces, e.g. `group:{g}:offers`), and commands on unrelated keys are sent on their
+ * own, so that data still spreads over the primaries. Every adapter of this folder documents its
+ * keys and tags.
  */
-import Redis from 'ioredis';
-import { requireEnv } from '../config/env';
+import Redis, { type ChainableCommander, Cluster, type ClusterNode } from 'ioredis';
+import { optionalEnv, requireEnv } from '../config/env';
 import { logger } from '../logger';
 
-let client: Redis | undefined;
+/** A client of one Redis or of a Redis Cluster: both answer the same commands. */
+export type RedisClient = Redis | Cluster;
 
-export function redisClient(): Redis {
-  if (client) return client;
-  const created = new Redis(requireEnv('REDIS_URL'), {
+/** Fail fast rather than queue: the callers have a fallback for every command. */
+const connectionOptions = {
+  connectTimeout: 1_000,
+  maxRetriesPerRequest: 1,
+  // No INFO round trip before the first command of a cold container; a Redis still loading its
+  // data answers LOADING, which callers treat like any cache failure.
+  enableReadyCheck: false,
+};
+
+let client: RedisClient | undefined;
+
+const seedUrls = () =>
+  requireEnv('REDIS_URL')
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '');
+
+/** Whether REDIS_URL is a Redis Cluster's endpoint (REDIS_CLUSTER=true). */
+export function isRedisCluster(): boolean {
+  return optionalEnv('REDIS_CLUSTER') === 'true';
+}
+
+function createCluster(urls: string[]): Cluster {
+  const parsed = urls.map((url) => new URL(url));
+  const nodes: ClusterNode[] = parsed.map((url) => ({
+    host: url.hostname,
+    port: Number(url.port || '6379'),
+  }));
+  const [first] = parsed;
+  return new Cluster(nodes, {
     lazyConnect: true,
-    connectTimeout: 1_000,
-    maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
-    // No INFO round trip before the first command of a cold container; a Redis still loading its
-    // data answers LOADING, which callers treat like any cache failure.
     enableReadyCheck: false,
+    // ElastiCache answers CLUSTER SLOTS with addresses whose TLS certificates name the hosts, not
+    // their IPs: connect to the names as given.
+    dnsLookup: (address, callback) => callback(null, address),
+    slotsRefreshTimeout: 1_000,
+    // A primary that failed over answers MOVED or CLUSTERDOWN for a moment; retry once, briefly.
+    retryDelayOnClusterDown: 100,
+    retryDelayOnFailover: 100,
+    maxRedirections: 4,
+    redisOptions: {
+      ...connectionOptions,
+      username: first?.username ? decodeURIComponent(first.username) : undefined,
+      password: first?.password ? decodeURIComponent(first.password) : undefined,
+      tls: first?.protocol === 'rediss:' ? {} : undefined,
+    },
   });
+}
+
+export function redisClient(): RedisClient {
+  if (client) return client;
+  const urls = seedUrls();
+  const created = isRedisCluster()
+    ? createCluster(urls)
+    : new Redis(urls[0] ?? '', { ...connectionOptions, lazyConnect: true, enableOfflineQueue: false });
   // Every command that fails reports its own error to its caller; the connection's errors while
   // it keeps reconnecting are logged once per outage instead of once per attempt.
   let reported = false;
@@ -42,7 +96,7 @@ let connecting: Promise<void> | undefined;
  * by concurrent callers). While Redis is unreachable this rejects or later commands fail at once,
  * and the client keeps reconnecting in the background.
  */
-export async function connectedRedis(): Promise<Redis> {
+export async function connectedRedis(): Promise<RedisClient> {
   const redis = redisClient();
   if (redis.status === 'wait') {
     connecting ??= redis.connect().finally(() => {
@@ -53,8 +107,20 @@ export async function connectedRedis(): Promise<Redis> {
   return redis;
 }
 
-/** The replies of a pipeline, which reports a failed command in its reply rather than by rejecting. */
-export async function execOrThrow(pipeline: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
+/**
+ * `{value}`, the hash tag that puts every key containing it in one cluster slot. Braces and `%` of
+ * the value are percent-encoded, so that the tag ends where the value does and two values never
+ * share a tag by accident.
+ */
+export function hashTag(value: string): string {
+  return `{${value.replace(/[%{}]/g, (character) => encodeURIComponent(character))}}`;
+}
+
+/**
+ * The replies of a pipeline or transaction, which reports a failed command in its reply rather
+ * than by rejecting. On a cluster, all its keys must share one hash slot.
+ */
+export async function execOrThrow(pipeline: ChainableCommander): Promise<unknown[]> {
   const results = (await pipeline.exec()) ?? [];
   return results.map(([error, value]) => {
     if (error) throw error;
@@ -62,9 +128,46 @@ export async function execOrThrow(pipeline: ReturnType<Redis['pipeline']>): Prom
   });
 }
 
-/** host:port the cache client talks to. */
+/**
+ * Settles every write, then rejects with the first failure: writes to different slots go out
+ * concurrently, and a caller that undoes something on failure does so once none is in flight.
+ */
+export async function allWritten(writes: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(writes);
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+/** Primaries to scan: every primary of a cluster (SCAN sees one node's keys), else the one Redis. */
+function primaries(redis: RedisClient): Redis[] {
+  return redis instanceof Cluster ? redis.nodes('master') : [redis];
+}
+
+/** Every key matching the pattern, a page at a time, from each primary. */
+export async function* scanKeys(pattern: string): AsyncGenerator<string[]> {
+  for (const node of primaries(await connectedRedis())) {
+    const stream = node.scanStream({ match: pattern, count: 1000 });
+    for await (const keys of stream as AsyncIterable<string[]>) if (keys.length > 0) yield keys;
+  }
+}
+
+/**
+ * Deletes every key matching the pattern; answers how many. One UNLINK per key: the keys of a scan
+ * page hash to many slots.
+ */
+export async function unlinkMatching(pattern: string): Promise<number> {
+  const redis = await connectedRedis();
+  let deleted = 0;
+  for await (const keys of scanKeys(pattern)) {
+    const replies = await Promise.all(keys.map((key) => redis.unlink(key)));
+    for (const reply of replies) deleted += reply;
+  }
+  return deleted;
+}
+
+/** host:port the cache client talks to (the first seed node of a cluster). */
 export function redisEndpoint(): string {
-  const url = new URL(requireEnv('REDIS_URL'));
+  const url = new URL(seedUrls()[0] ?? '');
   return `${url.hostname}:${url.port || '6379'}`;
 }
 

@@ -4,8 +4,13 @@
  *   popular:<day>          ZSET  keyword → searches that day (marketplace time zone), kept 8 days
  *   related:<keyword>      ZSET  other keyword → times the same visitor searched both within 30 minutes
  *   recent:<visitor>       LIST  the visitor's last keywords, newest first, forgotten after 30 minutes
- *   suggest:<prefix>       ZSET  (price-cache.ts) keyword → minus its searches, for autocomplete
+ *   suggest:{c}:<prefix>   ZSET  (price-cache.ts) keyword → minus its searches, for autocomplete
  *   insights:seen:<event>  STRING an event already counted, so a redelivered one is not counted twice
+ *
+ * One search writes to keys of several Redis Cluster slots (its day, its keyword's prefixes, each
+ * related keyword, the visitor), one transaction per slot: each key keeps its own count exact, and
+ * a search whose writes failed part-way is counted again on redelivery by the parts that had
+ * succeeded, one search too many in a popularity count rather than one lost.
  */
 import {
   marketplaceDay,
@@ -14,7 +19,7 @@ import {
   relatedWindowSeconds,
   suggestPrefixes,
 } from '../domain/search';
-import { connectedRedis } from './client';
+import { allWritten, connectedRedis, execOrThrow } from './client';
 import { knownKeywordsKey, suggestKey } from './price-cache';
 
 const popularKey = (day: string) => `popular:${day}`;
@@ -43,27 +48,41 @@ export async function countSearch(search: SearchObserved): Promise<boolean> {
   try {
     const recent = search.visitor ? await redis.lrange(recentKey(search.visitor), 0, recentKeywords - 1) : [];
     const known = search.resultCount > 0 && (await redis.sismember(knownKeywordsKey, search.keyword)) === 1;
-    const transaction = redis.multi();
+    const writes: Promise<unknown>[] = [];
     // Only keywords that find something are worth suggesting or ranking as popular.
     if (search.resultCount > 0) {
       const popular = popularKey(marketplaceDay(search.at));
-      transaction.zincrby(popular, 1, search.keyword).expire(popular, popularDays * 24 * 3600);
+      writes.push(
+        execOrThrow(
+          redis
+            .multi()
+            .zincrby(popular, 1, search.keyword)
+            .expire(popular, popularDays * 24 * 3600),
+        ),
+      );
     }
     if (known) {
+      // The keyword's prefixes share the slot of its first character (price-cache.ts).
+      const transaction = redis.multi();
       for (const prefix of suggestPrefixes(search.keyword))
         transaction.zincrby(suggestKey(prefix), -1, search.keyword);
+      writes.push(execOrThrow(transaction));
     }
     for (const [keyword, other] of relatedPairs(search.keyword, recent))
-      transaction.zincrby(relatedKey(keyword), 1, other);
+      writes.push(redis.zincrby(relatedKey(keyword), 1, other));
     if (search.visitor) {
       const key = recentKey(search.visitor);
-      transaction
-        .lpush(key, search.keyword)
-        .ltrim(key, 0, recentKeywords - 1)
-        .expire(key, relatedWindowSeconds);
+      writes.push(
+        execOrThrow(
+          redis
+            .multi()
+            .lpush(key, search.keyword)
+            .ltrim(key, 0, recentKeywords - 1)
+            .expire(key, relatedWindowSeconds),
+        ),
+      );
     }
-    const results = (await transaction.exec()) ?? [];
-    for (const [error] of results) if (error) throw error;
+    await allWritten(writes);
     return true;
   } catch (error) {
     // Not counted: let the redelivery count it.

@@ -76,12 +76,12 @@ export async function lockedForSeconds(email: string, ip: string, policy: LoginG
   let lockedMs = 0;
   try {
     const redis = await connectedRedis();
-    const pipeline = redis.pipeline();
-    for (const [key] of counters) pipeline.get(key).pttl(key);
-    const replies = await execOrThrow(pipeline);
+    // One pipeline per counter: the account's and the address's may be in different slots.
+    const replies = await Promise.all(
+      counters.map(([key]) => execOrThrow(redis.pipeline().get(key).pttl(key))),
+    );
     counters.forEach(([, limit], index) => {
-      const count = Number(replies[index * 2] ?? 0);
-      const ttl = Number(replies[index * 2 + 1] ?? 0);
+      const [count = 0, ttl = 0] = (replies[index] ?? []).map(Number);
       if (count >= limit) lockedMs = Math.max(lockedMs, ttl > 0 ? ttl : policy.lockSeconds * 1000);
     });
   } catch (error) {

@@ -7,35 +7,41 @@
  *   group:{g}:state      HASH  offerId → last applied version, listed flag and keywords (JSON)
  *   group:{g}:keywords   HASH  keyword → number of listed offers of g carrying it
  *   group:{g}:dropped    SET   keywords g lost whose keyword sets still have to forget g
- *   keyword:<k>:groups   ZSET  groups with a listed offer carrying k, scored by the group's lowest total
- *   keyword:<k>:empty    STRING  a recent DynamoDB lookup found no group for k (expires)
+ *   keyword:{k}:groups   ZSET  groups with a listed offer carrying k, scored by the group's lowest total
+ *   keyword:{k}:empty    STRING  a recent DynamoDB lookup found no group for k (expires)
  *   suggest:known        SET   every keyword ever listed
- *   suggest:<prefix>     ZSET  keywords starting with prefix, scored by minus their search count
+ *   suggest:{c}:<prefix> ZSET  keywords starting with prefix (c: its first character), scored by
+ *                              minus their search count
  *
  * A group's keys share a Redis Cluster slot (hash tag {g}), so one script changes them atomically;
- * keyword sets live in other slots and are brought in line right after, from what the script
- * reports. Every step is idempotent, so a retried or replayed event leaves the same state.
+ * a keyword's two keys share the slot of {k}, read in one pipeline; the prefixes of one keyword
+ * share the slot of their first character, written in one pipeline. Keyword sets live in other
+ * slots than the group and are brought in line right after, one keyword at a time, from what the
+ * script reports. Every step is idempotent, so a retried or replayed event leaves the same state.
  */
-import type Redis from 'ioredis';
 import type { Offer, OfferSummary } from '../domain/catalog';
 import { isListed, totalPrice } from '../domain/catalog';
 import type { RankedGroup } from '../domain/search';
 import { suggestPrefixes } from '../domain/search';
-import { connectedRedis, execOrThrow } from './client';
+import { allWritten, connectedRedis, execOrThrow, hashTag, type RedisClient, unlinkMatching } from './client';
 
-export const groupKeys = (groupId: string) => ({
-  offers: `group:{${groupId}}:offers`,
-  state: `group:{${groupId}}:state`,
-  keywords: `group:{${groupId}}:keywords`,
-  dropped: `group:{${groupId}}:dropped`,
-  offerPrefix: `offer:{${groupId}}:`,
-  /** The group's first page of offers as search shows it, ready to send (see topOffers). */
-  top: `group:{${groupId}}:top`,
-});
-export const keywordGroupsKey = (keyword: string) => `keyword:${keyword}:groups`;
-export const keywordEmptyKey = (keyword: string) => `keyword:${keyword}:empty`;
+export const groupKeys = (groupId: string) => {
+  const tag = hashTag(groupId);
+  return {
+    offers: `group:${tag}:offers`,
+    state: `group:${tag}:state`,
+    keywords: `group:${tag}:keywords`,
+    dropped: `group:${tag}:dropped`,
+    offerPrefix: `offer:${tag}:`,
+    /** The group's first page of offers as search shows it, ready to send (see topOffers). */
+    top: `group:${tag}:top`,
+  };
+};
+export const keywordGroupsKey = (keyword: string) => `keyword:${hashTag(keyword)}:groups`;
+export const keywordEmptyKey = (keyword: string) => `keyword:${hashTag(keyword)}:empty`;
 export const knownKeywordsKey = 'suggest:known';
-export const suggestKey = (prefix: string) => `suggest:${prefix}`;
+/** Every prefix of a keyword starts with the same character, so a keyword's prefixes are in one slot. */
+export const suggestKey = (prefix: string) => `suggest:${hashTag(Array.from(prefix)[0] ?? '')}:${prefix}`;
 
 /**
  * Offers rendered into a group's top key: search's default page. A search for that page reads one
@@ -118,9 +124,9 @@ interface PriceCacheCommands {
   groupOffers(...keysAndArgs: Array<string | number>): Promise<GroupOffersReply>;
 }
 
-type PriceCacheClient = Redis & PriceCacheCommands;
+type PriceCacheClient = RedisClient & PriceCacheCommands;
 
-const defined = new WeakSet<Redis>();
+const defined = new WeakSet<RedisClient>();
 
 async function cache(): Promise<PriceCacheClient> {
   const redis = await connectedRedis();
@@ -161,16 +167,24 @@ export async function applyOffer(offer: Offer): Promise<boolean> {
     topOffers,
     offer.category,
   );
-  const pipeline = redis.pipeline();
-  if (lowest !== null) {
-    for (const keyword of keywords) {
-      pipeline.zadd(keywordGroupsKey(keyword), lowest, offer.groupId);
-      pipeline.unlink(keywordEmptyKey(keyword));
-    }
-  }
-  for (const keyword of dropped) pipeline.zrem(keywordGroupsKey(keyword), offer.groupId);
-  if (dropped.length > 0) pipeline.srem(keys.dropped, ...dropped);
-  await execOrThrow(pipeline);
+  // Each keyword's keys are in a slot of their own.
+  const kept =
+    lowest === null
+      ? []
+      : keywords.map((keyword) =>
+          execOrThrow(
+            redis
+              .pipeline()
+              .zadd(keywordGroupsKey(keyword), lowest, offer.groupId)
+              .unlink(keywordEmptyKey(keyword)),
+          ),
+        );
+  await allWritten([
+    ...kept,
+    ...dropped.map((keyword) => redis.zrem(keywordGroupsKey(keyword), offer.groupId)),
+  ]);
+  // Only once every keyword set has forgotten the group: a failure leaves them for the retry.
+  if (dropped.length > 0) await redis.srem(keys.dropped, ...dropped);
   if (applied === 1 && listed) await registerKeywords(offer.keywords);
   return applied === 1;
 }
@@ -181,12 +195,15 @@ async function registerKeywords(keywords: readonly string[]): Promise<void> {
   const known = await redis.smismember(knownKeywordsKey, ...keywords);
   const fresh = keywords.filter((_, index) => known[index] === 0);
   if (fresh.length === 0) return;
-  const pipeline = redis.pipeline();
-  for (const keyword of fresh) {
-    for (const prefix of suggestPrefixes(keyword)) pipeline.zadd(suggestKey(prefix), 'NX', 0, keyword);
-  }
-  pipeline.sadd(knownKeywordsKey, ...fresh);
-  await execOrThrow(pipeline);
+  // One pipeline per keyword: its prefixes share a slot, other keywords' may not.
+  await allWritten(
+    fresh.map((keyword) => {
+      const pipeline = redis.pipeline();
+      for (const prefix of suggestPrefixes(keyword)) pipeline.zadd(suggestKey(prefix), 'NX', 0, keyword);
+      return execOrThrow(pipeline);
+    }),
+  );
+  await redis.sadd(knownKeywordsKey, ...fresh);
 }
 
 export interface KeywordPage {
@@ -241,7 +258,11 @@ export interface GroupOffersPage {
   offers: OfferSummary[];
 }
 
-/** For each group, a page of its listed offers, cheapest first, in one round trip. */
+/**
+ * For each group, a page of its listed offers, cheapest first. The groups' reads go out together
+ * (one command per group, since every group is in a slot of its own) and are answered in about one
+ * round trip.
+ */
 export async function groupsOffers(
   groupIds: readonly string[],
   offset: number,
@@ -250,26 +271,22 @@ export async function groupsOffers(
   const redis = await cache();
   const replies: (GroupOffersReply | undefined)[] = groupIds.map(() => undefined);
   if (offset === 0 && count <= topOffers) {
-    const tops = redis.pipeline();
-    for (const groupId of groupIds) tops.get(groupKeys(groupId).top);
-    const rendered = (await execOrThrow(tops)) as (string | null)[];
+    const rendered = await Promise.all(groupIds.map((groupId) => redis.get(groupKeys(groupId).top)));
     rendered.forEach((top, index) => {
       if (top) replies[index] = JSON.parse(top) as GroupOffersReply;
     });
   }
   // Any page but the first, and groups cached before top keys existed, read the offers themselves.
   const missing = groupIds.flatMap((groupId, index) => (replies[index] ? [] : [{ groupId, index }]));
-  if (missing.length > 0) {
-    const pipeline = redis.pipeline();
-    for (const { groupId } of missing) {
+  const read = await Promise.all(
+    missing.map(({ groupId }) => {
       const keys = groupKeys(groupId);
-      (pipeline as unknown as PriceCacheCommands).groupOffers(keys.offers, keys.offerPrefix, offset, count);
-    }
-    const read = (await execOrThrow(pipeline)) as GroupOffersReply[];
-    missing.forEach(({ index }, position) => {
-      replies[index] = read[position];
-    });
-  }
+      return redis.groupOffers(keys.offers, keys.offerPrefix, offset, count);
+    }),
+  );
+  missing.forEach(({ index }, position) => {
+    replies[index] = read[position];
+  });
   return replies.map((reply) => {
     const [offerCount, ...rows] = reply ?? [0];
     return {
@@ -299,13 +316,7 @@ export async function groupIsCached(groupId: string): Promise<boolean> {
 
 /** Deletes every price-cache key (not the search insights), before a rebuild. Returns how many. */
 export async function clearPriceCache(): Promise<number> {
-  const redis = await cache();
   let deleted = 0;
-  for (const pattern of ['group:*', 'offer:*', 'keyword:*']) {
-    const stream = redis.scanStream({ match: pattern, count: 1000 });
-    for await (const keys of stream as AsyncIterable<string[]>) {
-      if (keys.length > 0) deleted += await redis.unlink(...keys);
-    }
-  }
+  for (const pattern of ['group:*', 'offer:*', 'keyword:*']) deleted += await unlinkMatching(pattern);
   return deleted;
 }

@@ -2,8 +2,10 @@
  * The promotions every function prices with, in Redis so that a promotion peak reads them from
  * memory rather than from DynamoDB:
  *
- *   promotions:all        STRING  every promotion as JSON, loaded from DynamoDB on a miss (expires)
- *   promotions:exhausted  SET     promotions whose total units are sold out
+ *   {promotions}:all        STRING  every promotion as JSON, loaded from DynamoDB on a miss (expires)
+ *   {promotions}:exhausted  SET     promotions whose total units are sold out
+ *
+ * Both are read in one pipeline, so they share a Redis Cluster slot (hash tag {promotions}).
  *
  * Which of them are active is decided at request time from their schedules (shared/domain/promotion.ts),
  * so a promotion starts and ends on the minute wherever the set was read.
@@ -11,8 +13,8 @@
 import type { Promotion } from '../domain/promotion';
 import { connectedRedis, execOrThrow } from './client';
 
-const allKey = 'promotions:all';
-const exhaustedKey = 'promotions:exhausted';
+const allKey = '{promotions}:all';
+const exhaustedKey = '{promotions}:exhausted';
 /** A safety net only: every change of a promotion replaces the key at once. */
 const allSeconds = 300;
 

@@ -8,10 +8,10 @@
  * transaction, or turns a few away until the next refresh. Without Redis, everyone goes through.
  */
 import { logger } from '../logger';
-import { connectedRedis } from './client';
+import { connectedRedis, hashTag } from './client';
 
 const refreshSeconds = 5;
-const key = (offerId: string) => `stock:{${offerId}}`;
+const key = (offerId: string) => `stock:${hashTag(offerId)}`;
 
 // Takes the quantity from the count, seeding it first if it expired and a stock is given (ARGV[2]
 // not empty). Answers what is left, -1 when short (nothing taken), -2 when the count is unknown.
@@ -72,16 +72,18 @@ export async function passGate(lines: readonly GateLine[]): Promise<GateAnswer> 
 export async function giveBack(lines: readonly Pick<GateLine, 'offerId' | 'quantity'>[]): Promise<void> {
   try {
     const redis = await connectedRedis();
-    const pipeline = redis.pipeline();
-    // Only a count that still exists: an expired one is seeded afresh from DynamoDB.
-    for (const line of lines)
-      pipeline.eval(
-        "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) end return 0",
-        1,
-        key(line.offerId),
-        line.quantity,
-      );
-    await pipeline.exec();
+    // One command per offer, each count in a slot of its own; only a count that still exists: an
+    // expired one is seeded afresh from DynamoDB.
+    await Promise.allSettled(
+      lines.map((line) =>
+        redis.eval(
+          "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) end return 0",
+          1,
+          key(line.offerId),
+          line.quantity,
+        ),
+      ),
+    );
   } catch {
     // The count refreshes from DynamoDB within seconds anyway.
   }

@@ -3,7 +3,8 @@
  * request, so every function and container shares a bucket; time comes from the Redis server, so
  * they share one clock too. Partner quotas (`quota:{<partnerId>}`, partner-quota.ts) and the limits
  * of client classes (`rate:{anonymous:<ip>}`, `rate:{internal:<memberId>}`) are buckets of this
- * kind. Each key's hash tag keeps the bucket on one Redis Cluster slot.
+ * kind. A bucket is one key, so one script per request runs on one Redis Cluster primary; the tags
+ * only spread the buckets over the slots, one tag per partner or client.
  *
  * If Redis cannot be reached or is slow, the container keeps the bucket in its own memory
  * (shared/domain/quota.ts): callers stay limited, per container, and are never refused for the
@@ -13,7 +14,7 @@ import { dependencyBreaker } from '../dependency-breaker';
 import { optional } from '../domain/circuit-breaker';
 import { type BucketState, type QuotaDecision, type QuotaPolicy, takeToken } from '../domain/quota';
 import type { Client } from '../domain/traffic';
-import { connectedRedis } from './client';
+import { connectedRedis, hashTag } from './client';
 
 export type BucketDecision = Omit<QuotaDecision, 'state'>;
 
@@ -43,7 +44,7 @@ interface BucketCommands {
 }
 
 /** The bucket of a client class. */
-export const clientBucketKey = (client: Client) => `rate:{${client.clientClass}:${client.id}}`;
+export const clientBucketKey = (client: Client) => `rate:${hashTag(`${client.clientClass}:${client.id}`)}`;
 
 const defined = new WeakSet<object>();
 

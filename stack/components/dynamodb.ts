@@ -69,11 +69,12 @@ async function loopbackRunner(libs: string, log: (line: string) => void): Promis
 export const dynamodb: Component = {
   name: 'dynamodb',
   processMarker: 'ServerRunner',
+  clustered: false,
   startTimeoutSeconds: 60,
   ports: (profile) => [profile.dynamodbPort],
   portVariables: (profile) => [`PEAKCART_${profile.name.toUpperCase()}_DYNAMODB_PORT`],
-  dataDir: (profile) => (keepsData(profile) ? dataDir(profile) : undefined),
-  async prepare(profile: StackProfile, log) {
+  dataDirs: (profile) => (keepsData(profile) ? [dataDir(profile)] : []),
+  async prepare(profile: StackProfile, _nodes, log) {
     const java = javaExecutable();
     const libs = await mavenDependencies('dynamodb', log);
     const loopback = await loopbackRunner(libs, log);
@@ -82,7 +83,7 @@ export const dynamodb: Component = {
       mkdirSync(dataDir(profile), { recursive: true });
       storage = ['-dbPath', dataDir(profile)];
     }
-    return {
+    const launch = {
       command: java,
       args: [
         '-Xmx512m',
@@ -97,6 +98,7 @@ export const dynamodb: Component = {
         String(profile.dynamodbPort),
       ],
     };
+    return [launch];
   },
   async isHealthy(profile) {
     const client = localDynamoClient(profile);

@@ -21,22 +21,22 @@ export async function sendToOnFailureTopic(
   attempts: number,
   error: string,
 ): Promise<void> {
-  if (!definition.onFailureTopic || messages.length === 0) return;
-  await producer.send({
-    topic: definition.onFailureTopic,
-    acks: -1,
-    messages: messages.map((message) => {
-      const headers: IHeaders = {
-        ...message.headers,
-        [failureHeaders.sourceTopic]: definition.topic,
-        [failureHeaders.sourcePartition]: String(partition),
-        [failureHeaders.sourceOffset]: message.offset,
-        [failureHeaders.functionName]: definition.functionName,
-        [failureHeaders.attempts]: String(attempts),
-        [failureHeaders.error]: error.slice(0, maxErrorHeaderLength),
-        [failureHeaders.failedAt]: new Date().toISOString(),
-      };
-      return { key: message.key, value: message.value, headers };
-    }),
+  const topic = definition.onFailureTopic;
+  if (!topic || messages.length === 0) return;
+  const records = messages.map((message) => {
+    const headers: IHeaders = {
+      ...message.headers,
+      [failureHeaders.sourceTopic]: definition.topic,
+      [failureHeaders.sourcePartition]: String(partition),
+      [failureHeaders.sourceOffset]: message.offset,
+      [failureHeaders.functionName]: definition.functionName,
+      [failureHeaders.attempts]: String(attempts),
+      [failureHeaders.error]: error.slice(0, maxErrorHeaderLength),
+      [failureHeaders.failedAt]: new Date().toISOString(),
+    };
+    return { key: message.key, value: message.value, headers };
   });
+  // One record per send, in order: a send across partitions can lose records when a leader moves
+  // (see publishEvents in shared/kafka/events.ts). A round trip per record, on a rare path.
+  for (const record of records) await producer.send({ topic, acks: -1, messages: [record] });
 }

@@ -7,7 +7,7 @@ import type { Offer } from '../../shared/domain/catalog';
 import { closeDynamo } from '../../shared/dynamo/client';
 import { saveOffer } from '../../shared/dynamo/offer-store';
 import { closeRedis, redisClient } from '../../shared/redis/client';
-import { applyOffer, groupsOffers } from '../../shared/redis/price-cache';
+import { applyOffer, groupKeys, groupsOffers, keywordGroupsKey } from '../../shared/redis/price-cache';
 import { lowestPriceByKeyword, offersOfGroupByPrice } from '../../shared/search/lowest-price';
 import { offer, uniqueToken } from '../support/catalog';
 
@@ -97,7 +97,7 @@ describe('the price cache', () => {
     expect((await page(0, 12))[0]?.offers.map((o) => o.offerId)).toEqual(ids(12));
     expect((await page(10, 5))[0]?.offers.map((o) => o.offerId)).toEqual(ids(12).slice(10));
     // A group cached before first pages were rendered answers the same.
-    await redisClient().del(`group:{${f.a}}:top`);
+    await redisClient().del(groupKeys(f.a).top);
     expect((await page(0, 10))[0]).toEqual(rendered);
   });
 
@@ -188,12 +188,8 @@ describe('the price cache', () => {
     expect(fromCache.source).toBe('cache');
 
     const redis = redisClient();
-    await redis.unlink(
-      `keyword:${f.keyword}:groups`,
-      `group:{${f.a}}:offers`,
-      `group:{${f.a}}:state`,
-      `group:{${f.a}}:keywords`,
-    );
+    const group = groupKeys(f.a);
+    await redis.unlink(keywordGroupsKey(f.keyword), group.offers, group.state, group.keywords);
     const fromDatabase = await search(f.keyword);
     expect(fromDatabase).toEqual({ ...fromCache, source: 'database' });
 
@@ -227,7 +223,7 @@ async function redisState(groupId: string, keywords: string[]) {
   const redis = redisClient();
   const keys = [
     ...(await redis.keys(`*{${groupId}}*`)),
-    ...keywords.map((keyword) => `keyword:${keyword}:groups`),
+    ...keywords.map((keyword) => keywordGroupsKey(keyword)),
   ].sort();
   const state: Record<string, unknown> = {};
   for (const key of keys) {
