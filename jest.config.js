@@ -44,6 +44,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       transformIgnorePatterns,
+      moduleNameMapper,
       testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
       setupFiles: ['<rootDir>/test/support/cluster-env.ts'],
     },
