@@ -4,7 +4,7 @@
  * clients use TLS and SASL/SCRAM-512 with the event-source mappings' secret; without it (local
  * stages) they speak plaintext.
  */
-import { type Admin, Kafka, type KafkaConfig, logLevel, type Producer } from 'kafkajs';
+import { type Admin, Kafka, type KafkaConfig, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { optionalEnv, requireEnv } from '../config/env';
 import { serviceName } from '../infra';
 import { cachedScramCredentials, type ScramCredentials } from './credentials';
@@ -106,7 +106,13 @@ export function kafkaAdmin(): Promise<Admin> {
 /** The connected idempotent producer: a retried send never writes a record twice. */
 export function kafkaProducer(): Promise<Producer> {
   producer ??= connectOnce(
-    (cluster) => cluster.producer({ idempotent: true, maxInFlightRequests: 1 }),
+    // The partitioner named, not defaulted: kafkajs warns on every producer that leaves it unset.
+    (cluster) =>
+      cluster.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      }),
     () => {
       producer = undefined;
     },
