@@ -229,17 +229,21 @@ export class EventSourceMapping {
   }
 
   private async deliverRecords({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
-    const { partition } = batch;
+    const fetchedAt = Date.now();
+    const { partition, messages } = batch;
+    const { batchSize } = this.definition;
     const running = () => isRunning() && !isStale() && !this.stopping;
-    let pending = batch.messages;
-    while (pending.length > 0 && running()) {
-      const first = pending[0] as KafkaMessage;
-      const windowMs = this.window.remainingMs(partition, first.offset);
-      if (pending.length < this.definition.batchSize && windowMs > 0) {
+    // An index into the fetched messages rather than re-slicing what is left after each
+    // invocation, which copied the rest of a large fetch once per batch.
+    for (let next = 0; next < messages.length && running(); ) {
+      const first = messages[next] as KafkaMessage;
+      const left = messages.length - next;
+      const windowMs = this.window.remainingMs(partition, first.offset, fetchedAt);
+      if (left < batchSize && windowMs > 0) {
         // Returning without resolving makes kafkajs fetch again from the last resolved offset. When
         // the broker already holds more records (the fetch was cut short), that happens at once;
         // otherwise after a short wait for new records.
-        const last = pending[pending.length - 1] as KafkaMessage;
+        const last = messages[messages.length - 1] as KafkaMessage;
         if (BigInt(batch.highWatermark) <= BigInt(last.offset) + 1n) {
           await this.delay(Math.min(windowMs, windowPollMs));
           await heartbeat();
@@ -247,10 +251,10 @@ export class EventSourceMapping {
         return;
       }
       this.window.close(partition);
-      const records = pending.slice(0, this.definition.batchSize);
+      const records = messages.slice(next, next + batchSize);
       const done = await this.deliverWithRetries(partition, records, resolveOffset, heartbeat, running);
       if (!done) return;
-      pending = pending.slice(records.length);
+      next += records.length;
     }
   }
 
