@@ -58,6 +58,13 @@ type Attempt = Omit<DeliveryReport, 'functionName' | 'topic' | 'outcome' | 'erro
 
 /** Lambda's invocation payload limit; a fetch larger than this could not be one invocation. */
 const maxBytesPerPartition = 6 * 1024 * 1024;
+/**
+ * Kafka's own consumer default (fetch.max.bytes). kafkajs' 10 MB would cut a fetch of a backlog
+ * short after fewer than two partitions' worth, leaving the others to a later round: their
+ * records would wait for the partitions fetched first to be delivered, and their batching
+ * windows would open that much later.
+ */
+const maxBytesPerFetch = 50 * 1024 * 1024;
 /** Well inside kafkajs' 30 s session timeout, so a long handler keeps its partitions. */
 const heartbeatIntervalMs = 3_000;
 /** How long one pass of the batching window waits before the consumer refetches. */
@@ -103,6 +110,7 @@ export class EventSourceMapping {
       // An empty fetch returns after this long at most, which bounds the window's extra delay.
       maxWaitTimeInMs: Math.min(500, Math.max(50, definition.maximumBatchingWindowSeconds * 1_000)),
       maxBytesPerPartition,
+      maxBytes: maxBytesPerFetch,
       allowAutoTopicCreation: false,
     });
     await this.consumer.connect();
