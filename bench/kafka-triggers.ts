@@ -26,8 +26,15 @@ const warmUpPasses = 2;
 interface Result {
   consumer: string;
   seconds: number;
+  /** CPU time of this process in the pass: less sensitive than seconds to what else the machine runs. */
+  cpuSeconds: number;
   recordsPerSecond: number;
   invocations?: number;
+}
+
+function cpuSecondsSince(started: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(started);
+  return (user + system) / 1e6;
 }
 
 async function waitFor(count: () => number, target: number): Promise<void> {
@@ -68,6 +75,7 @@ async function fillTopic(kafka: Kafka, topic: string): Promise<void> {
 async function rawKafkajs(kafka: Kafka, topic: string): Promise<Result> {
   let received = 0;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const consumer = kafka.consumer({ groupId: `bench-raw-${randomUUID()}` });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -79,8 +87,14 @@ async function rawKafkajs(kafka: Kafka, topic: string): Promise<Result> {
   });
   await waitFor(() => received, recordCount);
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSecondsSince(cpuStarted);
   await consumer.disconnect();
-  return { consumer: 'raw kafkajs (eachBatch, no-op)', seconds, recordsPerSecond: recordCount / seconds };
+  return {
+    consumer: 'raw kafkajs (eachBatch, no-op)',
+    seconds,
+    cpuSeconds,
+    recordsPerSecond: recordCount / seconds,
+  };
 }
 
 async function emulator(
@@ -118,13 +132,16 @@ async function emulator(
     { partitionsConsumedConcurrently: partitions },
   );
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   await mapping.start();
   await waitFor(() => received, recordCount);
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSecondsSince(cpuStarted);
   await mapping.stop();
   return {
     consumer: `emulation, batch ${batchSize}, window ${windowSeconds} s`,
     seconds,
+    cpuSeconds,
     recordsPerSecond: recordCount / seconds,
     invocations,
   };
@@ -171,10 +188,10 @@ async function main(): Promise<void> {
       }
     }
     console.log('');
-    console.log('pass                                 seconds   records/s   invocations');
+    console.log('pass                                 seconds   cpu seconds   records/s   invocations');
     for (const pass of passes) {
       console.log(
-        `${pass.consumer.padEnd(36)} ${pass.seconds.toFixed(2).padStart(7)} ${formatted(pass.recordsPerSecond).padStart(11)} ${String(pass.invocations ?? '-').padStart(13)}`,
+        `${pass.consumer.padEnd(36)} ${pass.seconds.toFixed(2).padStart(7)} ${pass.cpuSeconds.toFixed(2).padStart(13)} ${formatted(pass.recordsPerSecond).padStart(11)} ${String(pass.invocations ?? '-').padStart(13)}`,
       );
     }
     console.log('');
