@@ -58,6 +58,13 @@ type Attempt = Omit<DeliveryReport, 'functionName' | 'topic' | 'outcome' | 'erro
 
 /** Lambda's invocation payload limit; a fetch larger than this could not be one invocation. */
 const maxBytesPerPartition = 6 * 1024 * 1024;
+/**
+ * Kafka's own consumer default (fetch.max.bytes). kafkajs' 10 MB would cut a fetch of a backlog
+ * short after fewer than two partitions' worth, leaving the others to a later round: their
+ * records would wait for the partitions fetched first to be delivered, and their batching
+ * windows would open that much later.
+ */
+const maxBytesPerFetch = 50 * 1024 * 1024;
 /** Well inside kafkajs' 30 s session timeout, so a long handler keeps its partitions. */
 const heartbeatIntervalMs = 3_000;
 /** How long one pass of the batching window waits before the consumer refetches. */
@@ -103,6 +110,7 @@ export class EventSourceMapping {
       // An empty fetch returns after this long at most, which bounds the window's extra delay.
       maxWaitTimeInMs: Math.min(500, Math.max(50, definition.maximumBatchingWindowSeconds * 1_000)),
       maxBytesPerPartition,
+      maxBytes: maxBytesPerFetch,
       allowAutoTopicCreation: false,
     });
     await this.consumer.connect();
@@ -229,17 +237,21 @@ export class EventSourceMapping {
   }
 
   private async deliverRecords({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
-    const { partition } = batch;
+    const fetchedAt = Date.now();
+    const { partition, messages } = batch;
+    const { batchSize } = this.definition;
     const running = () => isRunning() && !isStale() && !this.stopping;
-    let pending = batch.messages;
-    while (pending.length > 0 && running()) {
-      const first = pending[0] as KafkaMessage;
-      const windowMs = this.window.remainingMs(partition, first.offset);
-      if (pending.length < this.definition.batchSize && windowMs > 0) {
+    // An index into the fetched messages rather than re-slicing what is left after each
+    // invocation, which copied the rest of a large fetch once per batch.
+    for (let next = 0; next < messages.length && running(); ) {
+      const first = messages[next] as KafkaMessage;
+      const left = messages.length - next;
+      const windowMs = this.window.remainingMs(partition, first.offset, fetchedAt);
+      if (left < batchSize && windowMs > 0) {
         // Returning without resolving makes kafkajs fetch again from the last resolved offset. When
         // the broker already holds more records (the fetch was cut short), that happens at once;
         // otherwise after a short wait for new records.
-        const last = pending[pending.length - 1] as KafkaMessage;
+        const last = messages[messages.length - 1] as KafkaMessage;
         if (BigInt(batch.highWatermark) <= BigInt(last.offset) + 1n) {
           await this.delay(Math.min(windowMs, windowPollMs));
           await heartbeat();
@@ -247,10 +259,10 @@ export class EventSourceMapping {
         return;
       }
       this.window.close(partition);
-      const records = pending.slice(0, this.definition.batchSize);
+      const records = messages.slice(next, next + batchSize);
       const done = await this.deliverWithRetries(partition, records, resolveOffset, heartbeat, running);
       if (!done) return;
-      pending = pending.slice(records.length);
+      next += records.length;
     }
   }
 

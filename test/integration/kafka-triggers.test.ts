@@ -133,6 +133,34 @@ describe('Kafka trigger emulation', () => {
     expect(batches).toEqual([['w1', 'w2', 'w3']]);
   });
 
+  it('counts the batching window of a partial batch from its fetch, not from the end of the batches before it', async () => {
+    const topic = await createTestTopic(admin, 'window-fetched');
+    await produce(
+      topic,
+      Array.from({ length: 250 }, (_, index) => `f${index}`),
+    );
+    const windowMs = 2_000;
+    const invocations: Array<{ records: number; startedAt: number }> = [];
+    await startMapping(
+      definitionFor(topic, { batchSize: 100, maximumBatchingWindowSeconds: windowMs / 1_000 }),
+      async (event) => {
+        invocations.push({ records: recordsOf(event).length, startedAt: Date.now() });
+        // A handler that takes a while, so that the full batches end well inside the window.
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      },
+    );
+
+    const [first, , partial] = await eventually('the partial batch', () =>
+      invocations.length >= 3 ? invocations : undefined,
+    );
+    expect(invocations.map(({ records }) => records)).toEqual([100, 100, 50]);
+    const waited = (partial?.startedAt ?? 0) - (first?.startedAt ?? 0);
+    // Fetched with the first batch: the window closes about 2 s after it started, where counting
+    // from the end of the second batch (0.8 s in) would make it 2.8 s.
+    expect(waited).toBeGreaterThanOrEqual(windowMs - 100);
+    expect(waited).toBeLessThan(windowMs + 400);
+  });
+
   it('honours batchSize and keeps the records of a partition in order', async () => {
     const topic = await createTestTopic(admin, 'order');
     const values = Array.from({ length: 250 }, (_, index) => `v${index}`);
