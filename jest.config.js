@@ -17,9 +17,6 @@ module.exports = {
   // One file at a time: end-to-end files each serve the API on the test profile's port, and one
   // of them stops the test stack's Redis to prove search survives it.
   maxWorkers: 1,
-  // In one process, a kafkajs client whose broker was restarted under it (checkout's Kafka-outage
-  // test) can keep a reconnecting socket open after its disconnect(), and jest would wait forever.
-  forceExit: true,
   projects: [
     {
       displayName: 'unit',

@@ -20,6 +20,7 @@ import {
   Kafka,
   type KafkaMessage,
   logLevel,
+  Partitioners,
   type Producer,
 } from 'kafkajs';
 import { type BatchOutcome, batchOutcome } from './batch-response';
@@ -102,7 +103,11 @@ export class EventSourceMapping {
   async start(): Promise<void> {
     const { definition } = this;
     if (definition.onFailureTopic) {
-      this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      this.producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await this.producer.connect();
     }
     this.consumer = this.kafka.consumer({
