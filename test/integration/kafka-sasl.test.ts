@@ -187,7 +187,9 @@ afterAll(async () => {
   if (broker && broker.exitCode === null) {
     const exited = new Promise((resolve) => broker?.once('exit', resolve));
     broker.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((resolve) => (grace = setTimeout(resolve, 15_000)))]);
+    clearTimeout(grace);
     if (broker.exitCode === null) broker.kill('SIGKILL');
   }
   rmSync(dir, { recursive: true, force: true });
