@@ -51,15 +51,13 @@ export async function publishEvents(topicKey: EventTopicKey, events: readonly Do
   for (const event of events) requireValidEvent(topicKey, event);
   const producer = await kafkaProducer();
   const topic = topicName(topicKey);
-  const partitions = topicPartitions(topicKey);
+  const partitionMetadata = topicPartitions(topicKey);
   const byPartition = new Map<number, DomainEvent[]>();
   for (const event of events) {
-    const partition = partitionOf({
-      topic,
-      partitionMetadata: partitions,
-      message: { key: event.key, value: null },
-    });
-    byPartition.set(partition, [...(byPartition.get(partition) ?? []), event]);
+    const partition = partitionOf({ topic, partitionMetadata, message: { key: event.key, value: null } });
+    const batch = byPartition.get(partition);
+    if (batch) batch.push(event);
+    else byPartition.set(partition, [event]);
   }
   // One send per partition. kafkajs 2.2.4 retries a send that spans several leaders by sending
   // only to the brokers that have not answered yet: when a broker died and its partitions moved to

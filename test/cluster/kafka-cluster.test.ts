@@ -16,7 +16,7 @@ import { kafka as kafkaComponent } from '../../stack/components/kafka';
 import { EventSourceMapping, type KafkaLambdaEvent } from '../../stack/kafka-triggers';
 import { kafkaBrokerList, loadProfile } from '../../stack/profiles';
 import { killNode, up } from '../../stack/stack';
-import { eventually, testKafka } from '../support/kafka';
+import { eventually, testKafka, testTriggerDefinition } from '../support/kafka';
 
 const profile = loadProfile('cluster');
 const quiet = () => undefined;
@@ -83,23 +83,12 @@ describe('a topic of three replicas with one broker killed', () => {
     });
     const delivered = new Set<string>();
     const mapping = new EventSourceMapping(
-      {
+      testTriggerDefinition(topic, {
         functionKey: 'cluster-consumer',
         functionName: 'peakcart-cluster-consumer',
-        handler: 'test.handler',
-        timeoutSeconds: 10,
-        memorySize: 256,
-        environment: {},
-        eventSource: 'SelfManagedKafka',
         bootstrapServers: kafkaBrokerList(profile),
-        topic,
-        consumerGroupId: `group-${topic}`,
-        batchSize: 100,
-        maximumBatchingWindowSeconds: 0.05,
-        startingPosition: 'TRIM_HORIZON',
-        maximumRetryAttempts: 2,
         reportBatchItemFailures: false,
-      },
+      }),
       async (event: KafkaLambdaEvent) => {
         for (const record of Object.values(event.records).flat()) {
           delivered.add(Buffer.from(record.value ?? '', 'base64').toString());

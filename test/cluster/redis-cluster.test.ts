@@ -99,6 +99,18 @@ describe('price cache', () => {
   const keyword = `kw${t}`;
   const other = `오${t}`;
   const groups = Array.from({ length: 12 }, (_, index) => `g${t}-${index}`);
+  const applyFirstGroupPastItsPage = async () => {
+    for (let n = 0; n < 11; n += 1) {
+      await applyOffer(
+        offer({
+          offerId: `p${t}-${n}`,
+          groupId: groups[0] as string,
+          keywords: [keyword],
+          price: 20_000 + n,
+        }),
+      );
+    }
+  };
 
   it('applies offers, answers keyword pages, group pages and scores, and spreads groups over the primaries', async () => {
     for (const [index, groupId] of groups.entries()) {
@@ -111,17 +123,8 @@ describe('price cache', () => {
         }),
       );
     }
-    // A second offer of the first group, past the group's rendered first page, read by the script.
-    for (let n = 0; n < 11; n += 1) {
-      await applyOffer(
-        offer({
-          offerId: `p${t}-${n}`,
-          groupId: groups[0] as string,
-          keywords: [keyword],
-          price: 20_000 + n,
-        }),
-      );
-    }
+    // More offers of the first group, past the group's rendered first page, read by the script.
+    await applyFirstGroupPastItsPage();
     const page = await keywordGroups(keyword, 0, 5);
     expect(page?.totalGroups).toBe(12);
     expect(page?.groups.map((group) => group.groupId)).toEqual(groups.slice(0, 5));
@@ -193,16 +196,7 @@ describe('price cache', () => {
         }),
       );
     }
-    for (let n = 0; n < 11; n += 1) {
-      await applyOffer(
-        offer({
-          offerId: `p${t}-${n}`,
-          groupId: groups[0] as string,
-          keywords: [keyword],
-          price: 20_000 + n,
-        }),
-      );
-    }
+    await applyFirstGroupPastItsPage();
     expect(await keywordGroups(keyword, 0, 20)).toEqual(before);
   });
 });

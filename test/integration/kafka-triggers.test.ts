@@ -10,7 +10,14 @@ import {
   type KafkaLambdaRecord,
   type TriggerDefinition,
 } from '../../stack/kafka-triggers';
-import { committedOffset, connectedProducer, createTestTopic, eventually, testKafka } from '../support/kafka';
+import {
+  committedOffset,
+  connectedProducer,
+  createTestTopic,
+  eventually,
+  testKafka,
+  testTriggerDefinition,
+} from '../support/kafka';
 
 let admin: Admin;
 let producer: Producer;
@@ -30,27 +37,6 @@ afterAll(async () => {
   await producer.disconnect();
   await admin.disconnect();
 });
-
-function definitionFor(topic: string, overrides: Partial<TriggerDefinition> = {}): TriggerDefinition {
-  return {
-    functionKey: 'test-consumer',
-    functionName: 'peakcart-test-test-consumer',
-    handler: 'test.handler',
-    timeoutSeconds: 10,
-    memorySize: 256,
-    environment: {},
-    eventSource: 'SelfManagedKafka',
-    bootstrapServers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:29092').split(','),
-    topic,
-    consumerGroupId: `group-${topic}`,
-    batchSize: 100,
-    maximumBatchingWindowSeconds: 0.05,
-    startingPosition: 'TRIM_HORIZON',
-    maximumRetryAttempts: 2,
-    reportBatchItemFailures: true,
-    ...overrides,
-  };
-}
 
 async function startMapping(
   definition: TriggerDefinition,
@@ -82,7 +68,7 @@ describe('Kafka trigger emulation', () => {
     const key = Buffer.from([0x00, 0xff, 0x10, 0x80]);
     const value = Buffer.from([0xc3, 0x28, 0x00, 0x7f, 0xfe]);
     const events: KafkaLambdaEvent[] = [];
-    await startMapping(definitionFor(topic), async (event) => {
+    await startMapping(testTriggerDefinition(topic), async (event) => {
       events.push(event);
     });
     await producer.send({
@@ -92,7 +78,7 @@ describe('Kafka trigger emulation', () => {
 
     const event = await eventually('the event', () => events[0]);
     expect(event.eventSource).toBe('SelfManagedKafka');
-    expect(event.bootstrapServers).toBe(definitionFor(topic).bootstrapServers.join(','));
+    expect(event.bootstrapServers).toBe(testTriggerDefinition(topic).bootstrapServers.join(','));
     expect(Object.keys(event.records)).toEqual([`${topic}-0`]);
     const [record] = recordsOf(event);
     expect(record).toMatchObject({ topic, partition: 0, offset: 0, timestampType: 'CREATE_TIME' });
@@ -106,7 +92,7 @@ describe('Kafka trigger emulation', () => {
     const topic = await createTestTopic(admin, 'latest');
     await produce(topic, ['before']);
     const seen: string[] = [];
-    await startMapping(definitionFor(topic, { startingPosition: 'LATEST' }), async (event) => {
+    await startMapping(testTriggerDefinition(topic, { startingPosition: 'LATEST' }), async (event) => {
       seen.push(...recordsOf(event).map(decodedValue));
     });
     await produce(topic, ['after']);
@@ -119,7 +105,7 @@ describe('Kafka trigger emulation', () => {
     const topic = await createTestTopic(admin, 'window');
     const batches: string[][] = [];
     await startMapping(
-      definitionFor(topic, { batchSize: 10, maximumBatchingWindowSeconds: 2 }),
+      testTriggerDefinition(topic, { batchSize: 10, maximumBatchingWindowSeconds: 2 }),
       async (event) => {
         batches.push(recordsOf(event).map(decodedValue));
       },
@@ -142,7 +128,7 @@ describe('Kafka trigger emulation', () => {
     const windowMs = 2_000;
     const invocations: Array<{ records: number; startedAt: number }> = [];
     await startMapping(
-      definitionFor(topic, { batchSize: 100, maximumBatchingWindowSeconds: windowMs / 1_000 }),
+      testTriggerDefinition(topic, { batchSize: 100, maximumBatchingWindowSeconds: windowMs / 1_000 }),
       async (event) => {
         invocations.push({ records: recordsOf(event).length, startedAt: Date.now() });
         // A handler that takes a while, so that the full batches end well inside the window.
@@ -166,7 +152,7 @@ describe('Kafka trigger emulation', () => {
     const values = Array.from({ length: 250 }, (_, index) => `v${index}`);
     await produce(topic, values);
     const batches: string[][] = [];
-    await startMapping(definitionFor(topic, { batchSize: 40 }), async (event) => {
+    await startMapping(testTriggerDefinition(topic, { batchSize: 40 }), async (event) => {
       batches.push(recordsOf(event).map(decodedValue));
     });
 
@@ -178,7 +164,7 @@ describe('Kafka trigger emulation', () => {
   it('retries a handler that throws and commits nothing until it succeeds', async () => {
     const topic = await createTestTopic(admin, 'retry');
     await produce(topic, ['a', 'b']);
-    const definition = definitionFor(topic, { maximumRetryAttempts: 5 });
+    const definition = testTriggerDefinition(topic, { maximumRetryAttempts: 5 });
     let calls = 0;
     let offsetWhileFailing = Number.NaN;
     await startMapping(definition, async () => {
@@ -198,7 +184,7 @@ describe('Kafka trigger emulation', () => {
   it('re-delivers only from the failed offset after a partial batch failure', async () => {
     const topic = await createTestTopic(admin, 'partial');
     await produce(topic, ['r0', 'r1', 'r2', 'r3', 'r4']);
-    const definition = definitionFor(topic);
+    const definition = testTriggerDefinition(topic);
     const deliveries: number[][] = [];
     await startMapping(definition, async (event) => {
       const offsets = recordsOf(event).map((record) => record.offset);
@@ -221,7 +207,11 @@ describe('Kafka trigger emulation', () => {
   it('sends a poison record to the on-failure topic with the error, and later records still flow', async () => {
     const topic = await createTestTopic(admin, 'poison');
     const onFailureTopic = await createTestTopic(admin, 'on-failure');
-    const definition = definitionFor(topic, { maximumRetryAttempts: 2, onFailureTopic, batchSize: 10 });
+    const definition = testTriggerDefinition(topic, {
+      maximumRetryAttempts: 2,
+      onFailureTopic,
+      batchSize: 10,
+    });
     const handled: string[] = [];
     let poisonAttempts = 0;
     await startMapping(definition, async (event) => {
@@ -270,7 +260,7 @@ describe('Kafka trigger emulation', () => {
   it('sends the whole batch of a handler that keeps throwing to the on-failure topic and moves on', async () => {
     const topic = await createTestTopic(admin, 'throws');
     const onFailureTopic = await createTestTopic(admin, 'throws-failures');
-    const definition = definitionFor(topic, {
+    const definition = testTriggerDefinition(topic, {
       maximumRetryAttempts: 1,
       onFailureTopic,
       reportBatchItemFailures: false,

@@ -1,12 +1,41 @@
 /** Kafka helpers for tests against the test stack's broker. */
 import { randomUUID } from 'node:crypto';
 import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
+import type { TriggerDefinition } from '../../stack/kafka-triggers';
+
+/** The brokers of the stack the tests run against (the test profile's, or the cluster's). */
+const testBrokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:29092').split(',');
 
 export const testKafka = new Kafka({
   clientId: 'peakcart-tests',
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:29092').split(','),
+  brokers: testBrokers,
   logLevel: logLevel.NOTHING,
 });
+
+/** A Kafka trigger of a test consumer on the topic: small batches, a short window, two retries. */
+export function testTriggerDefinition(
+  topic: string,
+  overrides: Partial<TriggerDefinition> = {},
+): TriggerDefinition {
+  return {
+    functionKey: 'test-consumer',
+    functionName: 'peakcart-test-test-consumer',
+    handler: 'test.handler',
+    timeoutSeconds: 10,
+    memorySize: 256,
+    environment: {},
+    eventSource: 'SelfManagedKafka',
+    bootstrapServers: testBrokers,
+    topic,
+    consumerGroupId: `group-${topic}`,
+    batchSize: 100,
+    maximumBatchingWindowSeconds: 0.05,
+    startingPosition: 'TRIM_HORIZON',
+    maximumRetryAttempts: 2,
+    reportBatchItemFailures: true,
+    ...overrides,
+  };
+}
 
 /** Creates a topic with a unique name for one test. */
 export async function createTestTopic(admin: Admin, prefix: string, partitions = 1): Promise<string> {
