@@ -1,16 +1,17 @@
 /**
- * How the API is served offline for a profile: serverless-offline (with the project's Kafka
- * triggers) on the profile's ports, with the functions' environment pointing at its stack.
+ * How the API is served offline for a profile: `serverless local-lambda`, the project's local
+ * Lambda runtime (stack/lambda) with its schedules and Kafka triggers, on the profile's ports, with
+ * the functions' environment pointing at its stack.
  */
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import path from 'node:path';
 import { functionEnvironment, repoRoot, type StackProfile } from './profiles';
 
-/** Starts `serverless offline start` for the profile, detached in its own process group. */
+/** Starts `serverless local-lambda` for the profile, detached in its own process group. */
 export function spawnOffline(profile: StackProfile, stdio: StdioOptions): ChildProcess {
   const serverless = path.join(repoRoot, 'node_modules', '.bin', 'serverless');
   const ports = ['--httpPort', String(profile.apiPort), '--lambdaPort', String(profile.lambdaPort)];
-  return spawn(serverless, ['offline', 'start', '--stage', profile.stage, ...ports], {
+  return spawn(serverless, ['local-lambda', '--stage', profile.stage, ...ports], {
     cwd: repoRoot,
     detached: true,
     stdio,
@@ -54,10 +55,10 @@ export async function startOffline(profile: StackProfile, timeoutMs = 180_000): 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
-      throw new Error(`serverless offline exited with ${child.exitCode}:\n${output}`);
+      throw new Error(`serverless local-lambda exited with ${child.exitCode}:\n${output}`);
     if (output.includes('Server ready')) return api;
     await sleep(200);
   }
   await api.stop();
-  throw new Error(`serverless offline did not start within ${timeoutMs / 1000} s:\n${output}`);
+  throw new Error(`serverless local-lambda did not start within ${timeoutMs / 1000} s:\n${output}`);
 }

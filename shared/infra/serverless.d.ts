@@ -25,3 +25,6 @@ export interface StageSettings {
 export function stage(options: {
   resolveVariable: (name: string) => Promise<string>;
 }): Promise<StageSettings>;
+
+/** API Gateway's own errors: [response type, status (undefined: the error's own), code, message template]. */
+export const gatewayErrors: ReadonlyArray<readonly [string, string | undefined, string, string]>;

@@ -80,6 +80,8 @@ const gatewayErrors = [
   ['DEFAULT_5XX', undefined, 'internal_error', '"The request could not be completed"'],
 ];
 
+module.exports.gatewayErrors = gatewayErrors;
+
 /** CloudFormation resources: one AWS::ApiGateway::GatewayResponse per entry of gatewayErrors. */
 module.exports.gatewayResponses = () =>
   Object.fromEntries(

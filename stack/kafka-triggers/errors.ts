@@ -13,11 +13,3 @@ export class HandlerTimeoutError extends Error {
     this.name = 'HandlerTimeoutError';
   }
 }
-
-/** serverless.yml names a handler that cannot be loaded. */
-export class HandlerNotFoundError extends Error {
-  constructor(handler: string, problem: string) {
-    super(`Handler "${handler}" ${problem}`);
-    this.name = 'HandlerNotFoundError';
-  }
-}

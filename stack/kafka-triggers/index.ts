@@ -3,7 +3,7 @@ export { type BatchOutcome, batchOutcome, type DeliveredBatch } from './batch-re
 export { BatchingWindow } from './batching-window';
 export { lambdaContext } from './context';
 export { buildTriggerDefinitions, type ServiceConfig } from './definitions';
-export { HandlerNotFoundError, HandlerTimeoutError, InvalidTriggerError } from './errors';
+export { HandlerTimeoutError, InvalidTriggerError } from './errors';
 export { lambdaEvent, lambdaRecord, topicPartition } from './event';
 export { type DeliveryReport, EventSourceMapping, type MappingOptions } from './mapping';
 export { OffsetCommitter, type PartitionOffset } from './offset-committer';

@@ -1,0 +1,253 @@
+/**
+ * The local Lambda runtime of one stage: every function bundled as `serverless package` bundles
+ * it, run in containers of its own (stack/lambda/pool.ts) within its concurrency, invoked by API
+ * Gateway's `http` events (stack/lambda/gateway.ts), by `schedule` events and by Kafka
+ * event-source mappings (stack/kafka-triggers), and through Lambda's Invoke API on the lambda port.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { EventSourceMapping, type DeliveryReport, type TriggerDefinition } from '../kafka-triggers';
+import { bundleFunctions, type EsbuildSettings } from './bundler';
+import { ConcurrencyAccount } from './concurrency';
+import type { ContainerFiles } from './container';
+import type { FunctionDefinition } from './definitions';
+import { FunctionError, ThrottledError } from './errors';
+import { LocalGateway } from './gateway';
+import { FunctionPool, type InvocationReport, type PoolStats } from './pool';
+import { Scheduler } from './scheduler';
+
+export interface RuntimeOptions {
+  root: string;
+  stage: string;
+  region: string;
+  host: string;
+  httpPort: number;
+  lambdaPort: number;
+  functions: readonly FunctionDefinition[];
+  triggers: readonly TriggerDefinition[];
+  esbuild: EsbuildSettings;
+  /** The account's concurrency limit of the stage (Lambda's default is 1,000). */
+  accountConcurrency: number;
+  /** How long an idle container lives. */
+  idleMs: number;
+  /** Name, with where it was made, each timer an invocation leaves running, and log it as an error. */
+  traceLeftRunning: boolean;
+  log: (line: string) => void;
+}
+
+const entryExtensions = ['.ts', '.js', '.mjs', '.cjs'];
+const bootstrapName = '__bootstrap';
+
+function entryFile(root: string, modulePath: string): string {
+  const found = entryExtensions.map((extension) => `${modulePath}${extension}`).find((file) => existsSync(path.join(root, file)));
+  if (!found) throw new Error(`no handler module ${modulePath}(${entryExtensions.join('|')}) in ${root}`);
+  return found;
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+function percentile(values: readonly number[], fraction: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] as number;
+}
+
+export class LocalRuntime {
+  private readonly pools = new Map<string, FunctionPool>();
+  private readonly gateway: LocalGateway;
+  private readonly scheduler: Scheduler;
+  private readonly mappings: EventSourceMapping[] = [];
+  private invokeServer: Server | undefined;
+  private reaper: NodeJS.Timeout | undefined;
+  private files: Record<string, string> = {};
+
+  constructor(private readonly options: RuntimeOptions) {
+    const reservations = new Map(
+      options.functions.flatMap((fn) => (fn.reservedConcurrency === undefined ? [] : [[fn.name, fn.reservedConcurrency] as const])),
+    );
+    const account = new ConcurrencyAccount(options.accountConcurrency, reservations);
+    const environment: Record<string, string> = options.traceLeftRunning ? { PEAKCART_TRACE_LEFT_RUNNING: '1' } : {};
+    for (const definition of options.functions) {
+      this.pools.set(
+        definition.name,
+        new FunctionPool(definition, account, {
+          files: async () => this.containerFiles(definition),
+          environment,
+          idleMs: options.idleMs,
+          onReport: (report) => this.logReport(definition, report),
+        }),
+      );
+    }
+    this.gateway = new LocalGateway({
+      functions: options.functions,
+      stage: options.stage,
+      invoke: async (name, event) => (await this.pool(name).invoke(event)).value,
+    });
+    this.scheduler = new Scheduler({
+      functions: options.functions,
+      region: options.region,
+      invoke: (name, event) => this.pool(name).invoke(event, { wait: true }),
+      log: options.log,
+    });
+  }
+
+  /** Bundles what changed, then serves HTTP, the Invoke API, the schedules and the Kafka triggers. */
+  async start(): Promise<void> {
+    const { options } = this;
+    const entries: Record<string, string> = {
+      [bootstrapName]: path.relative(options.root, path.join(__dirname, 'bootstrap.ts')),
+    };
+    for (const fn of options.functions) entries[fn.key] = entryFile(options.root, fn.modulePath);
+    const bundled = await bundleFunctions({
+      entries,
+      root: options.root,
+      outdir: path.join(options.root, '.stack', options.stage, 'lambda'),
+      settings: options.esbuild,
+    });
+    this.files = bundled.files;
+    const reused = Object.keys(entries).length - bundled.built.length;
+    options.log(
+      `lambda: ${options.functions.length} functions, bundled ${bundled.built.length} and reused ${reused} in ${Math.round(bundled.durationMs)} ms`,
+    );
+    for (const definition of options.triggers) {
+      const pool = this.pool(definition.functionName);
+      const handler = async (event: unknown) => (await pool.invoke(event, { wait: true })).value;
+      this.mappings.push(new EventSourceMapping(definition, handler, { onDelivery: (report) => this.logDelivery(report) }));
+    }
+    await Promise.all(this.mappings.map((mapping) => mapping.start()));
+    for (const { definition } of this.mappings) {
+      options.log(
+        `kafka  ${definition.functionName} <- ${definition.topic} (group ${definition.consumerGroupId}, batch ${definition.batchSize}, window ${definition.maximumBatchingWindowSeconds} s)`,
+      );
+    }
+    await this.listenInvoke();
+    const port = await this.gateway.listen(options.host, options.httpPort);
+    this.scheduler.start();
+    this.reaper = setInterval(() => {
+      for (const pool of this.pools.values()) pool.reapIdle();
+    }, Math.min(options.idleMs, 30_000));
+    this.reaper.unref();
+    options.log(`lambda: ${this.gateway.routeCount} routes; Invoke API on http://${options.host}:${options.lambdaPort}`);
+    options.log(`Server ready: http://${options.host}:${port}`);
+  }
+
+  /** Stops taking work, lets Kafka invocations in progress finish, ends every container. */
+  async stop(): Promise<void> {
+    this.scheduler.stop();
+    clearInterval(this.reaper);
+    await Promise.allSettled(this.mappings.map((mapping) => mapping.stop()));
+    await this.gateway.close();
+    await new Promise<void>((resolve) => (this.invokeServer ? this.invokeServer.close(() => resolve()) : resolve()));
+    await Promise.all([...this.pools.values()].map((pool) => pool.stop()));
+  }
+
+  /** Starts containers of a function ahead of a peak (up to its concurrency). */
+  prewarm(functionName: string, count: number): Promise<number> {
+    return this.pool(functionName).prewarm(count);
+  }
+
+  stats(): Record<string, PoolStats & { limit: number }> {
+    return Object.fromEntries([...this.pools].map(([name, pool]) => [name, { ...pool.snapshot(), limit: pool.limit }]));
+  }
+
+  /** One line per function that ran: containers started, their init, invocations, throttles. */
+  summary(): string[] {
+    const lines = ['function                                  containers  init p50/max ms  invocations  throttled  left running'];
+    for (const [name, stats] of Object.entries(this.stats())) {
+      if (stats.invocations === 0 && stats.coldStarts === 0 && stats.throttles === 0) continue;
+      const init = `${Math.round(percentile(stats.initMs, 0.5))}/${Math.round(Math.max(0, ...stats.initMs))}`;
+      lines.push(
+        `${name.padEnd(42)}${String(stats.coldStarts).padStart(10)}  ${init.padStart(15)}  ${String(stats.invocations).padStart(11)}  ${String(stats.throttles).padStart(9)}  ${String(stats.leftRunning).padStart(12)}`,
+      );
+    }
+    return lines;
+  }
+
+  private pool(functionName: string): FunctionPool {
+    const pool = this.pools.get(functionName);
+    if (!pool) throw new Error(`no function ${functionName}`);
+    return pool;
+  }
+
+  private async containerFiles(definition: FunctionDefinition): Promise<ContainerFiles> {
+    return { bootstrap: this.files[bootstrapName] as string, bundle: this.files[definition.key] as string };
+  }
+
+  private logReport(definition: FunctionDefinition, report: InvocationReport): void {
+    const { log } = this.options;
+    if (report.initMs !== undefined) {
+      log(
+        `${definition.name}  REPORT RequestId: ${report.requestId}\tDuration: ${round(report.durationMs)} ms\tBilled Duration: ${Math.ceil(report.durationMs)} ms\tMemory Size: ${definition.memorySize} MB\tInit Duration: ${round(report.initMs)} ms`,
+      );
+    }
+    if (report.leftRunning.length > 0) {
+      const what = report.leftRunning.map((left) => (left.createdAt ? `${left.type} (made at ${left.createdAt})` : left.type));
+      const level = this.options.traceLeftRunning ? 'ERROR' : 'WARN';
+      log(`${definition.name}  ${level} RequestId: ${report.requestId} left running after its answer, frozen until its next invocation: ${what.join(', ')}`);
+    }
+    if (report.error && report.initMs === undefined && !report.error.includes('rate exceeded')) {
+      log(`${definition.name}  ERROR RequestId: ${report.requestId} ${report.error}`);
+    }
+  }
+
+  private logDelivery(report: DeliveryReport): void {
+    const range = `${report.topic}-${report.partition}@${report.firstOffset}..${report.lastOffset}`;
+    const suffix = report.error ? ` (${report.error})` : '';
+    this.options.log(
+      `kafka  ${report.functionName}  ${range}  ${report.records} record(s)  attempt ${report.attempt}  ${report.outcome}  ${report.durationMs} ms${suffix}`,
+    );
+  }
+
+  /**
+   * Lambda's Invoke API (RequestResponse) on the lambda port, for the AWS SDK or curl:
+   * POST /2015-03-31/functions/<name>/invocations; GET /local/stats answers every pool's figures.
+   */
+  private async listenInvoke(): Promise<void> {
+    const server = createServer((request, response) => {
+      const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        response.writeHead(status, { 'content-type': 'application/json', ...headers });
+        response.end(body === undefined ? '' : JSON.stringify(body));
+      };
+      if (request.method === 'GET' && request.url === '/local/stats') {
+        answer(200, this.stats());
+        return;
+      }
+      const found = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.url ?? '');
+      const pool = found ? this.pools.get(decodeURIComponent(found[1] as string)) : undefined;
+      if (request.method !== 'POST' || !pool) {
+        answer(404, { Type: 'User', message: 'Function not found' }, { 'x-amzn-errortype': 'ResourceNotFoundException' });
+        return;
+      }
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let event: unknown;
+        try {
+          event = text === '' ? {} : JSON.parse(text);
+        } catch {
+          answer(400, { Type: 'User', message: 'Could not parse request body into json' }, { 'x-amzn-errortype': 'InvalidRequestContentException' });
+          return;
+        }
+        pool.invoke(event).then(
+          (result) => answer(200, result.value),
+          (error: unknown) => {
+            if (error instanceof ThrottledError) {
+              answer(429, { Type: 'User', message: 'Rate Exceeded.' }, { 'x-amzn-errortype': 'TooManyRequestsException' });
+            } else if (error instanceof FunctionError) {
+              answer(200, error.error, { 'x-amz-function-error': 'Unhandled' });
+            } else {
+              answer(200, { errorType: 'Sandbox.Timedout', errorMessage: String(error) }, { 'x-amz-function-error': 'Unhandled' });
+            }
+          },
+        );
+      });
+    });
+    this.invokeServer = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.lambdaPort, this.options.host, () => resolve());
+    });
+  }
+}
