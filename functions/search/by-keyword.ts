@@ -35,7 +35,7 @@ export const handler = httpHandler(searchRoute, async ({ query, caller }, event)
     }),
     relatedTo(query.q),
   ]);
-  recordSearch({
+  await recordSearch({
     keyword: query.q,
     resultCount: results.totalGroups,
     channel: 'search',

@@ -16,7 +16,7 @@ export const handler = httpHandler(partnerLowestPriceRoute, async ({ query }, ev
     limit: query.limit,
     offersPerGroup: 1,
   });
-  recordSearch({
+  await recordSearch({
     keyword: query.keyword,
     resultCount: results.totalGroups,
     channel: 'partner',

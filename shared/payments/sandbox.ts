@@ -43,6 +43,13 @@ export const gatewayTimeoutMs = 1_500;
 /** How late the sandbox's slow test cards are: well past the caller's timeout. */
 const lateByMs = 3_000;
 
+/**
+ * Authorizations still on their way to the gateway (the late-arrival card), by payment id. Voiding
+ * a payment waits for its arrival, so it lands, and is refused, while the caller still waits:
+ * nothing of a request is left to run after its answer.
+ */
+const onTheirWay = new Map<string, Promise<unknown>>();
+
 const paymentKey = (paymentId: string) => ({ pk: `PAYMENT#${paymentId}`, sk: 'PAYMENT' });
 const refundKey = (paymentId: string, refundId: string) => ({
   pk: `PAYMENT#${paymentId}`,
@@ -124,7 +131,11 @@ export const sandbox: PaymentProvider = {
     await sleep(latencyMs);
     if (card.number === sandboxCards.lateArrival) {
       // The request reaches the gateway only after the caller gave up.
-      void sleep(lateByMs).then(() => record(paymentId, amount, card).catch(() => undefined));
+      const arrival = sleep(lateByMs)
+        .then(() => record(paymentId, amount, card))
+        .catch(() => undefined)
+        .finally(() => onTheirWay.delete(paymentId));
+      onTheirWay.set(paymentId, arrival);
       await sleep(gatewayTimeoutMs);
       throw new PaymentTimeoutError(paymentId);
     }
@@ -202,43 +213,9 @@ export const sandbox: PaymentProvider = {
 
   async void(paymentId) {
     await sleep(latencyMs);
-    try {
-      // A tombstone if the authorization never arrived, so it is refused when it does.
-      await dynamoClient().send(
-        new PutCommand({
-          TableName: tableName('payments'),
-          Item: {
-            ...paymentKey(paymentId),
-            paymentId,
-            state: 'voided',
-            amount: 0,
-            refunded: 0,
-            last4: '',
-            declineReason: 'voided',
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return 'voided';
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-    try {
-      await dynamoClient().send(
-        new UpdateCommand({
-          TableName: tableName('payments'),
-          Key: paymentKey(paymentId),
-          UpdateExpression: 'SET #state = :voided',
-          ConditionExpression: '#state = :authorized',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':voided': 'voided', ':authorized': 'authorized' },
-        }),
-      );
-      return 'voided';
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return (await this.find(paymentId))?.state ?? 'voided';
-    }
+    const state = await voidPayment(paymentId);
+    await onTheirWay.get(paymentId);
+    return state;
   },
 
   async find(paymentId) {
@@ -248,3 +225,44 @@ export const sandbox: PaymentProvider = {
     return Item ? recordFromItem(Item) : undefined;
   },
 };
+
+/** Voids the payment: a tombstone if it never arrived, else an authorization not captured yet is released. */
+async function voidPayment(paymentId: string): Promise<PaymentState> {
+  try {
+    // A tombstone if the authorization never arrived, so it is refused when it does.
+    await dynamoClient().send(
+      new PutCommand({
+        TableName: tableName('payments'),
+        Item: {
+          ...paymentKey(paymentId),
+          paymentId,
+          state: 'voided',
+          amount: 0,
+          refunded: 0,
+          last4: '',
+          declineReason: 'voided',
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return 'voided';
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+  try {
+    await dynamoClient().send(
+      new UpdateCommand({
+        TableName: tableName('payments'),
+        Key: paymentKey(paymentId),
+        UpdateExpression: 'SET #state = :voided',
+        ConditionExpression: '#state = :authorized',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':voided': 'voided', ':authorized': 'authorized' },
+      }),
+    );
+    return 'voided';
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return (await sandbox.find(paymentId))?.state ?? 'voided';
+  }
+}

@@ -74,19 +74,25 @@ export function redisClient(): RedisClient {
   const created = isRedisCluster()
     ? createCluster(urls)
     : new Redis(urls[0] ?? '', { ...connectionOptions, lazyConnect: true, enableOfflineQueue: false });
-  // Every command that fails reports its own error to its caller; the connection's errors while
-  // it keeps reconnecting are logged once per outage instead of once per attempt.
+  client = reportingOutages(created);
+  return created;
+}
+
+/**
+ * Every command that fails reports its own error to its caller; the connection's errors while it
+ * keeps reconnecting are logged once per outage instead of once per attempt.
+ */
+function reportingOutages(redis: RedisClient): RedisClient {
   let reported = false;
-  created.on('error', (error: Error) => {
+  redis.on('error', (error: Error) => {
     if (reported) return;
     reported = true;
     logger.warn('redis connection failed; reconnecting', { error: error.message });
   });
-  created.on('ready', () => {
+  redis.on('ready', () => {
     reported = false;
   });
-  client = created;
-  return created;
+  return redis;
 }
 
 let connecting: Promise<void> | undefined;
@@ -104,6 +110,28 @@ export async function connectedRedis(): Promise<RedisClient> {
     });
   }
   if (connecting) await connecting;
+  return redis;
+}
+
+let blocking: RedisClient | undefined;
+let blockingConnecting: Promise<void> | undefined;
+
+/**
+ * A second connection, for blocking commands (XREADGROUP … BLOCK): a command waiting on the shared
+ * connection would hold up every command sent after it. Created on first use, like the shared one.
+ */
+export async function connectedBlockingRedis(): Promise<RedisClient> {
+  if (!blocking) {
+    const shared = redisClient();
+    blocking = reportingOutages(shared instanceof Cluster ? shared.duplicate() : shared.duplicate());
+  }
+  const redis = blocking;
+  if (redis.status === 'wait') {
+    blockingConnecting ??= redis.connect().finally(() => {
+      blockingConnecting = undefined;
+    });
+  }
+  if (blockingConnecting) await blockingConnecting;
   return redis;
 }
 
@@ -180,10 +208,15 @@ export async function pingRedis(): Promise<void> {
 
 /** Closes the client (tests and scripts; a Lambda container keeps it), without waiting on a server that does not answer. */
 export async function closeRedis(): Promise<void> {
-  const current = client;
+  const current = [client, blocking];
   client = undefined;
-  if (!current || current.status === 'end') return;
+  blocking = undefined;
+  await Promise.all(current.map(close));
+}
+
+async function close(redis: RedisClient | undefined): Promise<void> {
+  if (!redis || redis.status === 'end') return;
   // QUIT waits for the server's reply, which a connection that never became ready may not send.
-  if (current.status === 'ready') await current.quit().catch(() => current.disconnect());
-  else current.disconnect();
+  if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
 }

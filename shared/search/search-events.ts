@@ -1,13 +1,18 @@
 /**
  * Every search becomes a `KeywordSearched` event on the search topic, keyed by the visitor so one
- * visitor's searches stay in order. A search never waits for Kafka: events are queued and sent in
- * batches a few milliseconds after the answer; a send that fails is retried with the next batch (at most
- * `maxQueued` wait, the oldest are dropped beyond that and counted in the log).
+ * visitor's searches stay in order. A search does not wait for Kafka: before it answers, its event
+ * is appended to a Redis stream (shared/redis/search-event-stream.ts), one round trip, and the
+ * scheduled relay (search-event-relay.ts) sends the stream to Kafka. Nothing is left running once
+ * the search has answered.
  */
+
+import { dependencyBreaker } from '../dependency-breaker';
+import { optional } from '../domain/circuit-breaker';
 import { requireValidEvent, searchEventType } from '../events';
 import { underPressure } from '../http/middleware/pressure';
-import { type DomainEvent, domainEvent, publishEvents } from '../kafka/events';
+import { type DomainEvent, domainEvent } from '../kafka/events';
 import { logger } from '../logger';
+import { appendSearchEvent } from '../redis/search-event-stream';
 
 export { searchEventType } from '../events';
 
@@ -21,30 +26,12 @@ export interface SearchPerformed {
   partnerId?: string;
 }
 
-const maxQueued = 10_000;
-const lingerMs = 5;
-let queued: DomainEvent[] = [];
-let sending: Promise<void> | undefined;
-
-async function sendQueued(): Promise<void> {
-  while (queued.length > 0) {
-    const batch = queued;
-    queued = [];
-    try {
-      await publishEvents('searchEvents', batch);
-    } catch (error) {
-      queued = [...batch, ...queued];
-      const dropped = queued.length - maxQueued;
-      if (dropped > 0) queued = queued.slice(dropped);
-      logger.warn('search events not sent yet', {
-        queued: queued.length,
-        dropped: Math.max(0, dropped),
-        error: error instanceof Error ? error.message : String(error),
-      });
-      return;
-    }
-  }
-}
+/**
+ * A Redis that fails or is slow costs a search at most the breaker's timeout (100 ms), and nothing
+ * while the breaker is open.
+ */
+const streamBreaker = dependencyBreaker('search event stream');
+let notStored = 0;
 
 /** The event of one search. */
 export function searchEvent(search: SearchPerformed, now: Date): DomainEvent {
@@ -56,21 +43,37 @@ export function searchEvent(search: SearchPerformed, now: Date): DomainEvent {
 }
 
 /**
- * Queues the event of one search and starts sending if nothing is being sent. An event the topic
- * refuses throws here, where it was made, rather than block the queue of every later search.
+ * Stores the event of one search for the relay; resolves once it is stored, or once storing it
+ * has failed or taken longer than the breaker allows, when it is logged and counted (the answer
+ * matters more than one event). An event the topic refuses throws here, where it was made.
  * While the container is under pressure the event is not made at all: it only feeds popular,
  * related and suggested keywords and the searcher's history, and the answer matters more.
+ * Answers whether the event was stored.
  */
-export function recordSearch(search: SearchPerformed, now = new Date()): void {
-  if (underPressure()) return;
-  queued.push(requireValidEvent('searchEvents', searchEvent(search, now)));
-  // A few milliseconds of waiting let the searches of a busy container share one Kafka request.
-  sending ??= new Promise((resolve) => setTimeout(resolve, lingerMs)).then(sendQueued).finally(() => {
-    sending = undefined;
-  });
-}
-
-/** Resolves once every queued event has been sent or has failed to send (tests, benchmarks, shutdown). */
-export async function flushSearchEvents(): Promise<void> {
-  while (sending) await sending;
+export async function recordSearch(search: SearchPerformed, now = new Date()): Promise<boolean> {
+  if (underPressure()) return false;
+  const event = requireValidEvent('searchEvents', searchEvent(search, now));
+  let failure: unknown;
+  const stored = await optional(
+    streamBreaker,
+    async () => {
+      try {
+        await appendSearchEvent(JSON.stringify(event));
+        return true;
+      } catch (error) {
+        failure = error;
+        throw error;
+      }
+    },
+    () => false,
+  );
+  if (!stored) {
+    notStored += 1;
+    logger.warn('search event not stored', {
+      eventId: event.id,
+      notStoredInThisContainer: notStored,
+      reason: failure instanceof Error ? failure.message : 'redis unavailable or too slow',
+    });
+  }
+  return stored;
 }

@@ -1,8 +1,10 @@
 /**
  * The pressure this container is under (shared/domain/traffic.ts), known without waiting: HTTP
  * invocations running in this process, the event loop's delay over the last second, and the
- * essential invocations running everywhere, read from Redis at most once a second in the
- * background (zero while Redis cannot be reached).
+ * essential invocations running everywhere, as last read from Redis (zero while Redis cannot be
+ * reached). The load-shedding middleware reads that count again before a request when it is older
+ * than a second (`refreshSharedLoad`), and the request waits for the read, at most the breaker's
+ * timeout, so that no read runs on after an answer (on Lambda, a frozen container's).
  *
  * Offline, serverless-offline runs every function in one process but each function's bundle has
  * its own copy of this module, so the state lives on globalThis: one process, one measure. On
@@ -21,6 +23,7 @@ const windowMs = 1_000;
 const idleGapMs = 50;
 const staleWindowMs = 5_000;
 const sharedReadEveryMs = 1_000;
+export const sharedReadTimeoutMs = 50;
 
 interface ProcessLoad {
   inFlight: number;
@@ -31,7 +34,7 @@ interface ProcessLoad {
   loopDelayMs: number;
   essentialInFlight: number;
   essentialReadAt: number;
-  reading: boolean;
+  reading: Promise<void> | undefined;
   redis: CircuitBreaker;
 }
 
@@ -50,9 +53,10 @@ function processLoad(): ProcessLoad {
     loopDelayMs: 0,
     essentialInFlight: 0,
     essentialReadAt: Number.NEGATIVE_INFINITY,
-    reading: false,
-    // A Redis that fails or does not answer in time counts as no essential load.
-    redis: new CircuitBreaker({ timeoutMs: 250 }),
+    reading: undefined,
+    // A Redis that fails or does not answer in time counts as no essential load; the requests that
+    // wait for the read wait this long at most.
+    redis: new CircuitBreaker({ timeoutMs: sharedReadTimeoutMs }),
   };
   shared[processKey] = load;
   return load;
@@ -78,20 +82,25 @@ function loopDelayMs(load: ProcessLoad, now: number): number {
   return load.loopDelayMs;
 }
 
-function sharedEssentialInFlight(load: ProcessLoad, now: number): number {
-  if (!load.reading && now - load.essentialReadAt >= sharedReadEveryMs) {
-    load.reading = true;
-    load.essentialReadAt = now;
-    void optional(
-      load.redis,
-      () => essentialInFlight(),
-      () => 0,
-    ).then((count) => {
-      load.essentialInFlight = count;
-      load.reading = false;
-    });
-  }
-  return load.essentialInFlight;
+/**
+ * Reads the essential invocations running everywhere again when the last read is a second old;
+ * concurrent requests of the container share one read. Resolves once the read answered, failed or
+ * timed out, never rejects.
+ */
+export function refreshSharedLoad(now = performance.now()): Promise<void> {
+  const load = processLoad();
+  if (load.reading) return load.reading;
+  if (now - load.essentialReadAt < sharedReadEveryMs) return Promise.resolve();
+  load.essentialReadAt = now;
+  load.reading = optional(
+    load.redis,
+    () => essentialInFlight(),
+    () => 0,
+  ).then((count) => {
+    load.essentialInFlight = count;
+    load.reading = undefined;
+  });
+  return load.reading;
 }
 
 /** The signals now, from what was last measured. */
@@ -100,7 +109,7 @@ export function currentPressure(now = performance.now()): PressureSignals {
   return {
     inFlight: load.inFlight,
     loopDelayMs: loopDelayMs(load, now),
-    essentialInFlight: sharedEssentialInFlight(load, now),
+    essentialInFlight: load.essentialInFlight,
   };
 }
 
