@@ -4,6 +4,7 @@
  * the functions' environment pointing at its stack.
  */
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { functionEnvironment, repoRoot, type StackProfile } from './profiles';
 
@@ -39,8 +40,17 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startOffline(profile: StackProfile, timeoutMs = 180_000): Promise<OfflineApi> {
   const child = spawnOffline(profile, ['ignore', 'pipe', 'pipe']);
   let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  // Also kept in .stack/<profile>/api.log, to read what the functions logged after a run.
+  const logDir = path.join(repoRoot, '.stack', profile.name);
+  mkdirSync(logDir, { recursive: true });
+  const log = createWriteStream(path.join(logDir, 'api.log'), { flags: 'a' });
+  const collect = (chunk: Buffer) => {
+    output += chunk;
+    log.write(chunk);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  child.once('exit', () => log.end());
   const api: OfflineApi = {
     baseUrl: `http://127.0.0.1:${profile.apiPort}`,
     output: () => output,

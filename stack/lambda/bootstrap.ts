@@ -28,7 +28,10 @@ function serializeError(error: unknown): SerializedError {
     return {
       errorType: error.name,
       errorMessage: error.message,
-      stackTrace: (error.stack ?? '').split('\n').slice(1, 8).map((line) => line.trim()),
+      stackTrace: (error.stack ?? '')
+        .split('\n')
+        .slice(1, 8)
+        .map((line) => line.trim()),
     };
   }
   return { errorType: 'Error', errorMessage: String(error), stackTrace: [] };
@@ -50,7 +53,10 @@ function pendingWork(): Map<string, number> {
  * invocation is kept with where it was made, until it runs or is cleared. Off by default: the
  * hook also fires for every promise, which costs time on every invocation.
  */
-const traced = new Map<number, LeftRunning>();
+const traced = new Map<
+  number,
+  { left: LeftRunning; resource: { _destroyed?: boolean; _repeat?: number | null } }
+>();
 let tracing = false;
 
 function callSite(): string {
@@ -59,10 +65,12 @@ function callSite(): string {
   return (own ?? frames[0] ?? '').trim().replace(/^at /, '');
 }
 
-if (process.env.PEAKCART_TRACE_LEFT_RUNNING === '1') {
+const traceLeftRunning = process.env.PEAKCART_TRACE_LEFT_RUNNING === '1';
+if (traceLeftRunning) {
   createHook({
-    init(asyncId, type) {
-      if (tracing && leftTypes.has(type)) traced.set(asyncId, { type, createdAt: callSite() });
+    init(asyncId, type, _trigger, resource) {
+      if (tracing && leftTypes.has(type))
+        traced.set(asyncId, { left: { type, createdAt: callSite() }, resource });
     },
     before(asyncId) {
       // A timer that fires, or an immediate that runs, is over.
@@ -76,7 +84,14 @@ if (process.env.PEAKCART_TRACE_LEFT_RUNNING === '1') {
 
 /** What is still pending after the answer that was not before the invocation. */
 function leftSince(before: Map<string, number>): LeftRunning[] {
-  if (traced.size > 0) return [...traced.values()];
+  // Destroy hooks run a turn later than clearTimeout; a cleared timer is marked at once.
+  if (traceLeftRunning) {
+    return [...traced.values()]
+      .filter(({ resource }) => !resource._destroyed)
+      .map(({ left, resource }) =>
+        typeof resource._repeat === 'number' ? { ...left, type: 'Interval' } : left,
+      );
+  }
   const left: LeftRunning[] = [];
   for (const [type, count] of pendingWork()) {
     for (let extra = count - (before.get(type) ?? 0); extra > 0; extra -= 1) left.push({ type });
@@ -124,7 +139,7 @@ async function invoke(handler: Handler, message: InvokeMessage): Promise<void> {
 }
 
 function load(): Handler {
-  // biome-ignore lint/style/noCommonJs: the bundle is CommonJS and is loaded the way Lambda loads it.
+  // The bundle is CommonJS and is loaded the way Lambda's Node runtime loads a handler module.
   const loaded = require(bundleFile as string) as Record<string, unknown>;
   const handler = loaded[exportName as string];
   if (typeof handler !== 'function') {

@@ -19,7 +19,9 @@ export class ConcurrencyAccount {
       total += count;
     }
     if (total > accountLimit) {
-      throw new Error(`reserved concurrency adds up to ${total}, more than the account limit of ${accountLimit}`);
+      throw new Error(
+        `reserved concurrency adds up to ${total}, more than the account limit of ${accountLimit}`,
+      );
     }
     this.unreservedLimit = accountLimit - total;
   }

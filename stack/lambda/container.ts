@@ -50,6 +50,7 @@ export class Container {
   invocations = 0;
   lastUsedAt = Date.now();
   private exited = false;
+  private ending = false;
   private frozen = false;
 
   private constructor(
@@ -68,6 +69,7 @@ export class Container {
     definition: FunctionDefinition,
     files: ContainerFiles,
     extraEnvironment: Record<string, string> = {},
+    nodeOptions: readonly string[] = [],
   ): Promise<Container> {
     containers += 1;
     const id = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${process.pid}-${containers}`;
@@ -75,7 +77,7 @@ export class Container {
     const heapMb = Math.max(64, Math.floor(definition.memorySize * 0.85));
     const child = fork(files.bootstrap, [files.bundle, definition.exportName], {
       env: { ...definition.environment, ...extraEnvironment, ...lambdaEnvironment(definition, id) },
-      execArgv: [`--max-old-space-size=${heapMb}`],
+      execArgv: [`--max-old-space-size=${heapMb}`, ...nodeOptions],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // In the runtime's process group: should the runtime die, that group is orphaned and the
       // kernel ends its stopped members (SIGHUP, then SIGCONT); a running one sees its channel close.
@@ -102,7 +104,9 @@ export class Container {
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         settle();
-        reject(new InitError(definition.name, `the container exited during init (${signal ?? `code ${code}`})`));
+        reject(
+          new InitError(definition.name, `the container exited during init (${signal ?? `code ${code}`})`),
+        );
       };
       child.on('message', onMessage);
       child.once('exit', onExit);
@@ -113,8 +117,9 @@ export class Container {
     return container;
   }
 
+  /** False from the moment the container is told to stop, before its process is gone. */
   get alive(): boolean {
-    return !this.exited;
+    return !this.exited && !this.ending;
   }
 
   /**
@@ -145,7 +150,8 @@ export class Container {
         this.freeze();
         settle();
         const result = message as ResultMessage;
-        if (result.ok) resolve({ value: result.value, durationMs: result.durationMs, leftRunning: result.leftRunning });
+        if (result.ok)
+          resolve({ value: result.value, durationMs: result.durationMs, leftRunning: result.leftRunning });
         else reject(new FunctionError(definition.name, result.error, result.durationMs, result.leftRunning));
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
@@ -167,6 +173,7 @@ export class Container {
   /** Ends the container at once (a stopped process takes SIGKILL as it is). */
   stop(): void {
     if (this.exited) return;
+    this.ending = true;
     this.child.kill('SIGKILL');
   }
 

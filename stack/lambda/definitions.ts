@@ -62,7 +62,8 @@ function httpRoute(functionKey: string, event: unknown): HttpRoute {
     const [method = '', path = ''] = event.trim().split(/\s+/);
     return { method: method.toUpperCase(), path: normalizePath(path), cors: false };
   }
-  if (typeof event !== 'object' || event === null) throw new InvalidFunctionError(functionKey, 'has an invalid http event');
+  if (typeof event !== 'object' || event === null)
+    throw new InvalidFunctionError(functionKey, 'has an invalid http event');
   const { method, path, cors } = event as Record<string, unknown>;
   if (typeof method !== 'string' || typeof path !== 'string') {
     throw new InvalidFunctionError(functionKey, 'has an http event without method or path');
@@ -86,7 +87,8 @@ export function buildFunctionDefinitions(service: ServiceConfig, stage: string):
   return Object.entries(functions).map(([key, fn]) => {
     if (!fn.handler) throw new InvalidFunctionError(key, 'has no handler');
     const separator = fn.handler.lastIndexOf('.');
-    if (separator <= 0) throw new InvalidFunctionError(key, 'needs a handler like <module path>.<export name>');
+    if (separator <= 0)
+      throw new InvalidFunctionError(key, 'needs a handler like <module path>.<export name>');
     const name = fn.name ?? `${service.service}-${stage}-${key}`;
     const events = fn.events ?? [];
     return {
@@ -104,7 +106,9 @@ export function buildFunctionDefinitions(service: ServiceConfig, stage: string):
       },
       ...(typeof fn.reservedConcurrency === 'number' ? { reservedConcurrency: fn.reservedConcurrency } : {}),
       http: events.filter((event) => event.http !== undefined).map((event) => httpRoute(key, event.http)),
-      schedules: events.flatMap((event) => (event.schedule === undefined ? [] : scheduleExpressions(event.schedule))),
+      schedules: events.flatMap((event) =>
+        event.schedule === undefined ? [] : scheduleExpressions(event.schedule),
+      ),
     };
   });
 }

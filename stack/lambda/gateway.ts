@@ -63,7 +63,9 @@ function byPrecedence(a: CompiledRoute, b: CompiledRoute): number {
   return 0;
 }
 
-const errorByType = new Map(gatewayErrors.map(([type, status, code, message]) => [type, { status, code, message }]));
+const errorByType = new Map(
+  gatewayErrors.map(([type, status, code, message]) => [type, { status, code, message }]),
+);
 
 /** One of API Gateway's own answers, as the GatewayResponse of `type` shapes it. */
 function gatewayError(
@@ -92,7 +94,9 @@ function singleAndMulti(entries: Iterable<[string, string]>) {
   const multi: Record<string, string[]> = {};
   for (const [key, value] of entries) {
     single[key] = value;
-    (multi[key] ??= []).push(value);
+    const values = multi[key] ?? [];
+    values.push(value);
+    multi[key] = values;
   }
   return { single, multi };
 }
@@ -100,7 +104,8 @@ function singleAndMulti(entries: Iterable<[string, string]>) {
 function headerEntries(request: IncomingMessage): Array<[string, string]> {
   const entries: Array<[string, string]> = [];
   const raw = request.rawHeaders;
-  for (let index = 0; index < raw.length; index += 2) entries.push([raw[index] as string, raw[index + 1] as string]);
+  for (let index = 0; index < raw.length; index += 2)
+    entries.push([raw[index] as string, raw[index + 1] as string]);
   return entries;
 }
 
@@ -220,7 +225,10 @@ export class LocalGateway {
     if (!('compiled' in matched) || !matched.compiled) {
       const corsMethods = method === 'OPTIONS' ? this.preflight(path) : [];
       if (corsMethods.length > 0) {
-        response.writeHead(200, { ...corsHeaders, 'Access-Control-Allow-Methods': ['OPTIONS', ...corsMethods].join(',') });
+        response.writeHead(200, {
+          ...corsHeaders,
+          'Access-Control-Allow-Methods': ['OPTIONS', ...corsMethods].join(','),
+        });
         response.end();
         return;
       }
@@ -278,7 +286,13 @@ export class LocalGateway {
         gatewayError(response, 'THROTTLED', requestId, 429, 'Too many requests; retry later');
       } else {
         const timeout = error instanceof InvocationTimeoutError;
-        gatewayError(response, 'DEFAULT_5XX', requestId, 502, timeout ? 'Endpoint request timed out' : 'Internal server error');
+        gatewayError(
+          response,
+          'DEFAULT_5XX',
+          requestId,
+          502,
+          timeout ? 'Endpoint request timed out' : 'Internal server error',
+        );
       }
       return;
     } finally {
@@ -294,8 +308,13 @@ export class LocalGateway {
     }
     const outgoing: Record<string, string | string[]> = {};
     for (const [key, value] of Object.entries(result.headers ?? {})) outgoing[key] = String(value);
-    for (const [key, values] of Object.entries(result.multiValueHeaders ?? {})) outgoing[key] = values.map(String);
+    for (const [key, values] of Object.entries(result.multiValueHeaders ?? {}))
+      outgoing[key] = values.map(String);
     response.writeHead(result.statusCode, outgoing);
-    response.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+    response.end(
+      result.body === undefined
+        ? undefined
+        : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'),
+    );
   }
 }

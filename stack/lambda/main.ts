@@ -38,7 +38,10 @@ const log = (line: string) => console.log(line);
 
 export async function startLocalRuntime(options: StartOptions): Promise<StartedRuntime> {
   const { service, stage, settings } = options;
-  for (const [name, port] of [['httpPort', options.httpPort], ['lambdaPort', options.lambdaPort]] as const) {
+  for (const [name, port] of [
+    ['httpPort', options.httpPort],
+    ['lambdaPort', options.lambdaPort],
+  ] as const) {
     if (!Number.isInteger(port) || port <= 0) throw new Error(`local-lambda needs a ${name}`);
   }
   const runtime = new LocalRuntime({
@@ -88,6 +91,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`The local Lambda runtime could not start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `The local Lambda runtime could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

@@ -35,6 +35,8 @@ export interface PoolStats {
 export interface PoolOptions {
   files: () => Promise<ContainerFiles>;
   environment?: Record<string, string>;
+  /** Extra options of each container's Node. */
+  nodeOptions?: readonly string[];
   /** An idle container older than this is ended (Lambda reaps idle environments too). */
   idleMs: number;
   onReport?: (report: InvocationReport) => void;
@@ -45,7 +47,13 @@ export class FunctionPool {
   private readonly all = new Set<Container>();
   private readonly waiting: Array<() => void> = [];
   private busy = 0;
-  private readonly stats = { invocations: 0, coldStarts: 0, throttles: 0, leftRunning: 0, initMs: [] as number[] };
+  private readonly stats = {
+    invocations: 0,
+    coldStarts: 0,
+    throttles: 0,
+    leftRunning: 0,
+    initMs: [] as number[],
+  };
 
   constructor(
     readonly definition: FunctionDefinition,
@@ -81,7 +89,13 @@ export class FunctionPool {
         initMs = container.initMs;
       }
       const result = await container.invoke(requestId, event);
-      this.report({ functionName: name, requestId, durationMs: result.durationMs, leftRunning: result.leftRunning, initMs });
+      this.report({
+        functionName: name,
+        requestId,
+        durationMs: result.durationMs,
+        leftRunning: result.leftRunning,
+        initMs,
+      });
       return result;
     } catch (error) {
       const failure = error instanceof FunctionError ? error : undefined;
@@ -146,7 +160,13 @@ export class FunctionPool {
   }
 
   private async startContainer(): Promise<Container> {
-    const container = await Container.start(this.definition, await this.options.files(), this.options.environment);
+    const { environment, nodeOptions } = this.options;
+    const container = await Container.start(
+      this.definition,
+      await this.options.files(),
+      environment,
+      nodeOptions,
+    );
     this.all.add(container);
     this.stats.coldStarts += 1;
     this.stats.initMs.push(container.initMs);
@@ -154,7 +174,7 @@ export class FunctionPool {
   }
 
   private report(report: InvocationReport): void {
-    if (report.leftRunning.length > 0) this.stats.leftRunning += 1;
+    if (report.leftRunning.some((left) => left.type !== 'Interval')) this.stats.leftRunning += 1;
     this.options.onReport?.(report);
   }
 }

@@ -7,9 +7,13 @@ export interface SerializedError {
   stackTrace: string[];
 }
 
-/** Work an invocation started that was still pending when it answered; `createdAt` when traced. */
+/**
+ * Work an invocation started that was still pending when it answered; `createdAt` when traced.
+ * An `Interval` is periodic (a client's connection check, say): frozen with its container, it is
+ * reported but is not work the answer skipped.
+ */
 export interface LeftRunning {
-  type: string;
+  type: 'Timeout' | 'Immediate' | 'Interval' | string;
   createdAt?: string;
 }
 

@@ -6,8 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { EventSourceMapping, type DeliveryReport, type TriggerDefinition } from '../kafka-triggers';
+import { type DeliveryReport, EventSourceMapping, type TriggerDefinition } from '../kafka-triggers';
 import { bundleFunctions, type EsbuildSettings } from './bundler';
 import { ConcurrencyAccount } from './concurrency';
 import type { ContainerFiles } from './container';
@@ -40,7 +41,9 @@ const entryExtensions = ['.ts', '.js', '.mjs', '.cjs'];
 const bootstrapName = '__bootstrap';
 
 function entryFile(root: string, modulePath: string): string {
-  const found = entryExtensions.map((extension) => `${modulePath}${extension}`).find((file) => existsSync(path.join(root, file)));
+  const found = entryExtensions
+    .map((extension) => `${modulePath}${extension}`)
+    .find((file) => existsSync(path.join(root, file)));
   if (!found) throw new Error(`no handler module ${modulePath}(${entryExtensions.join('|')}) in ${root}`);
   return found;
 }
@@ -61,19 +64,28 @@ export class LocalRuntime {
   private invokeServer: Server | undefined;
   private reaper: NodeJS.Timeout | undefined;
   private files: Record<string, string> = {};
+  /** The ports listened on (the options' own, or the ones the system chose for 0). */
+  httpPort = 0;
+  lambdaPort = 0;
 
   constructor(private readonly options: RuntimeOptions) {
     const reservations = new Map(
-      options.functions.flatMap((fn) => (fn.reservedConcurrency === undefined ? [] : [[fn.name, fn.reservedConcurrency] as const])),
+      options.functions.flatMap((fn) =>
+        fn.reservedConcurrency === undefined ? [] : [[fn.name, fn.reservedConcurrency] as const],
+      ),
     );
     const account = new ConcurrencyAccount(options.accountConcurrency, reservations);
-    const environment: Record<string, string> = options.traceLeftRunning ? { PEAKCART_TRACE_LEFT_RUNNING: '1' } : {};
+    const environment: Record<string, string> = options.traceLeftRunning
+      ? { PEAKCART_TRACE_LEFT_RUNNING: '1' }
+      : {};
     for (const definition of options.functions) {
       this.pools.set(
         definition.name,
         new FunctionPool(definition, account, {
           files: async () => this.containerFiles(definition),
           environment,
+          // Where a left timer was made, in the sources' own lines (when the bundles have maps).
+          nodeOptions: options.traceLeftRunning ? ['--enable-source-maps'] : [],
           idleMs: options.idleMs,
           onReport: (report) => this.logReport(definition, report),
         }),
@@ -113,7 +125,9 @@ export class LocalRuntime {
     for (const definition of options.triggers) {
       const pool = this.pool(definition.functionName);
       const handler = async (event: unknown) => (await pool.invoke(event, { wait: true })).value;
-      this.mappings.push(new EventSourceMapping(definition, handler, { onDelivery: (report) => this.logDelivery(report) }));
+      this.mappings.push(
+        new EventSourceMapping(definition, handler, { onDelivery: (report) => this.logDelivery(report) }),
+      );
     }
     await Promise.all(this.mappings.map((mapping) => mapping.start()));
     for (const { definition } of this.mappings) {
@@ -121,15 +135,20 @@ export class LocalRuntime {
         `kafka  ${definition.functionName} <- ${definition.topic} (group ${definition.consumerGroupId}, batch ${definition.batchSize}, window ${definition.maximumBatchingWindowSeconds} s)`,
       );
     }
-    await this.listenInvoke();
-    const port = await this.gateway.listen(options.host, options.httpPort);
+    this.lambdaPort = await this.listenInvoke();
+    this.httpPort = await this.gateway.listen(options.host, options.httpPort);
     this.scheduler.start();
-    this.reaper = setInterval(() => {
-      for (const pool of this.pools.values()) pool.reapIdle();
-    }, Math.min(options.idleMs, 30_000));
+    this.reaper = setInterval(
+      () => {
+        for (const pool of this.pools.values()) pool.reapIdle();
+      },
+      Math.min(options.idleMs, 30_000),
+    );
     this.reaper.unref();
-    options.log(`lambda: ${this.gateway.routeCount} routes; Invoke API on http://${options.host}:${options.lambdaPort}`);
-    options.log(`Server ready: http://${options.host}:${port}`);
+    options.log(
+      `lambda: ${this.gateway.routeCount} routes; Invoke API on http://${options.host}:${this.lambdaPort}`,
+    );
+    options.log(`Server ready: http://${options.host}:${this.httpPort}`);
   }
 
   /** Stops taking work, lets Kafka invocations in progress finish, ends every container. */
@@ -138,7 +157,9 @@ export class LocalRuntime {
     clearInterval(this.reaper);
     await Promise.allSettled(this.mappings.map((mapping) => mapping.stop()));
     await this.gateway.close();
-    await new Promise<void>((resolve) => (this.invokeServer ? this.invokeServer.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.invokeServer ? this.invokeServer.close(() => resolve()) : resolve(),
+    );
     await Promise.all([...this.pools.values()].map((pool) => pool.stop()));
   }
 
@@ -148,12 +169,16 @@ export class LocalRuntime {
   }
 
   stats(): Record<string, PoolStats & { limit: number }> {
-    return Object.fromEntries([...this.pools].map(([name, pool]) => [name, { ...pool.snapshot(), limit: pool.limit }]));
+    return Object.fromEntries(
+      [...this.pools].map(([name, pool]) => [name, { ...pool.snapshot(), limit: pool.limit }]),
+    );
   }
 
   /** One line per function that ran: containers started, their init, invocations, throttles. */
   summary(): string[] {
-    const lines = ['function                                  containers  init p50/max ms  invocations  throttled  left running'];
+    const lines = [
+      'function                                  containers  init p50/max ms  invocations  throttled  left running',
+    ];
     for (const [name, stats] of Object.entries(this.stats())) {
       if (stats.invocations === 0 && stats.coldStarts === 0 && stats.throttles === 0) continue;
       const init = `${Math.round(percentile(stats.initMs, 0.5))}/${Math.round(Math.max(0, ...stats.initMs))}`;
@@ -182,9 +207,14 @@ export class LocalRuntime {
       );
     }
     if (report.leftRunning.length > 0) {
-      const what = report.leftRunning.map((left) => (left.createdAt ? `${left.type} (made at ${left.createdAt})` : left.type));
-      const level = this.options.traceLeftRunning ? 'ERROR' : 'WARN';
-      log(`${definition.name}  ${level} RequestId: ${report.requestId} left running after its answer, frozen until its next invocation: ${what.join(', ')}`);
+      const what = report.leftRunning.map((left) =>
+        left.createdAt ? `${left.type} (made at ${left.createdAt})` : left.type,
+      );
+      const work = report.leftRunning.some((left) => left.type !== 'Interval');
+      const level = this.options.traceLeftRunning && work ? 'ERROR' : 'WARN';
+      log(
+        `${definition.name}  ${level} RequestId: ${report.requestId} left running after its answer, frozen until its next invocation: ${what.join(', ')}`,
+      );
     }
     if (report.error && report.initMs === undefined && !report.error.includes('rate exceeded')) {
       log(`${definition.name}  ERROR RequestId: ${report.requestId} ${report.error}`);
@@ -203,7 +233,7 @@ export class LocalRuntime {
    * Lambda's Invoke API (RequestResponse) on the lambda port, for the AWS SDK or curl:
    * POST /2015-03-31/functions/<name>/invocations; GET /local/stats answers every pool's figures.
    */
-  private async listenInvoke(): Promise<void> {
+  private async listenInvoke(): Promise<number> {
     const server = createServer((request, response) => {
       const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         response.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -216,7 +246,11 @@ export class LocalRuntime {
       const found = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.url ?? '');
       const pool = found ? this.pools.get(decodeURIComponent(found[1] as string)) : undefined;
       if (request.method !== 'POST' || !pool) {
-        answer(404, { Type: 'User', message: 'Function not found' }, { 'x-amzn-errortype': 'ResourceNotFoundException' });
+        answer(
+          404,
+          { Type: 'User', message: 'Function not found' },
+          { 'x-amzn-errortype': 'ResourceNotFoundException' },
+        );
         return;
       }
       const chunks: Buffer[] = [];
@@ -227,18 +261,30 @@ export class LocalRuntime {
         try {
           event = text === '' ? {} : JSON.parse(text);
         } catch {
-          answer(400, { Type: 'User', message: 'Could not parse request body into json' }, { 'x-amzn-errortype': 'InvalidRequestContentException' });
+          answer(
+            400,
+            { Type: 'User', message: 'Could not parse request body into json' },
+            { 'x-amzn-errortype': 'InvalidRequestContentException' },
+          );
           return;
         }
         pool.invoke(event).then(
           (result) => answer(200, result.value),
           (error: unknown) => {
             if (error instanceof ThrottledError) {
-              answer(429, { Type: 'User', message: 'Rate Exceeded.' }, { 'x-amzn-errortype': 'TooManyRequestsException' });
+              answer(
+                429,
+                { Type: 'User', message: 'Rate Exceeded.' },
+                { 'x-amzn-errortype': 'TooManyRequestsException' },
+              );
             } else if (error instanceof FunctionError) {
               answer(200, error.error, { 'x-amz-function-error': 'Unhandled' });
             } else {
-              answer(200, { errorType: 'Sandbox.Timedout', errorMessage: String(error) }, { 'x-amz-function-error': 'Unhandled' });
+              answer(
+                200,
+                { errorType: 'Sandbox.Timedout', errorMessage: String(error) },
+                { 'x-amz-function-error': 'Unhandled' },
+              );
             }
           },
         );
@@ -249,5 +295,6 @@ export class LocalRuntime {
       server.once('error', reject);
       server.listen(this.options.lambdaPort, this.options.host, () => resolve());
     });
+    return (server.address() as AddressInfo).port;
   }
 }

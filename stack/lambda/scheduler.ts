@@ -12,7 +12,8 @@ const units: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86
 /** The period of `rate(5 minutes)` in ms; throws for what is not a rate expression. */
 export function ratePeriodMs(expression: string): number {
   const found = /^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
-  if (!found) throw new Error(`unsupported schedule "${expression}": only rate(<n> minute|hour|day[s]) runs offline`);
+  if (!found)
+    throw new Error(`unsupported schedule "${expression}": only rate(<n> minute|hour|day[s]) runs offline`);
   const count = Number(found[1]);
   const unit = (found[2] as string).replace(/s$/, '');
   if (count < 1 || (count === 1) !== !(found[2] as string).endsWith('s')) {
@@ -68,7 +69,9 @@ export class Scheduler {
     this.options
       .invoke(definition.name, event)
       .catch((error: unknown) => {
-        this.options.log(`schedule  ${rule}  failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.log(
+          `schedule  ${rule}  failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       })
       .finally(() => this.running.delete(rule));
   }

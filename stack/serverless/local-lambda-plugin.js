@@ -17,11 +17,15 @@ class LocalLambdaPlugin {
     this.options = options;
     this.commands = {
       'local-lambda': {
-        usage: 'Runs every function on the local Lambda runtime (containers per function, API Gateway, schedules, Kafka triggers)',
+        usage:
+          'Runs every function on the local Lambda runtime (containers per function, API Gateway, schedules, Kafka triggers)',
         lifecycleEvents: ['start'],
         options: {
           httpPort: { usage: 'Port of the API (default: custom.localLambda.httpPort)', type: 'string' },
-          lambdaPort: { usage: 'Port of the Invoke API (default: custom.localLambda.lambdaPort)', type: 'string' },
+          lambdaPort: {
+            usage: 'Port of the Invoke API (default: custom.localLambda.lambdaPort)',
+            type: 'string',
+          },
         },
       },
     };

@@ -252,7 +252,9 @@ describe('reports from order events', () => {
       60_000,
     );
     // The on-failure destination is at least once: a record set aside twice counts once.
-    const names = ['purchases', 'sales', 'promotions', 'revenue'].map((name) => `peakcart-test-analytics-${name}`);
+    const names = ['purchases', 'sales', 'promotions', 'revenue'].map(
+      (name) => `peakcart-test-analytics-${name}`,
+    );
     const byFunction = await eventually(
       'poison records on the failure topic',
       () => {
@@ -260,7 +262,9 @@ describe('reports from order events', () => {
         for (const { key, headers } of failures) {
           if (key !== poisonKey) continue;
           const source = `${headers[failureHeaders.sourcePartition]}/${headers[failureHeaders.sourceOffset]}`;
-          distinct.get(headers[failureHeaders.functionName] ?? '')?.set(source, headers[failureHeaders.error] ?? '');
+          distinct
+            .get(headers[failureHeaders.functionName] ?? '')
+            ?.set(source, headers[failureHeaders.error] ?? '');
         }
         return [...distinct.values()].every((records) => records.size >= 3) ? distinct : undefined;
       },
