@@ -51,6 +51,18 @@ export async function startOffline(profile: StackProfile, timeoutMs = 180_000): 
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   child.once('exit', () => log.end());
+  // Should this process end without stopping it, the runtime and its containers end with it.
+  const killGroup = () => {
+    if (child.pid !== undefined && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+  process.once('exit', killGroup);
+  child.once('exit', () => process.off('exit', killGroup));
   const api: OfflineApi = {
     baseUrl: `http://127.0.0.1:${profile.apiPort}`,
     output: () => output,

@@ -1,4 +1,4 @@
-/** The Lambda context a handler receives, shaped as serverless-offline shapes it for HTTP handlers. */
+/** The Lambda context a handler receives, as Lambda's Node runtime shapes it. */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { TriggerDefinition } from './types';

@@ -4,6 +4,7 @@
  * Gateway's `http` events (stack/lambda/gateway.ts), by `schedule` events and by Kafka
  * event-source mappings (stack/kafka-triggers), and through Lambda's Invoke API on the lambda port.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -46,6 +47,29 @@ function entryFile(root: string, modulePath: string): string {
     .find((file) => existsSync(path.join(root, file)));
   if (!found) throw new Error(`no handler module ${modulePath}(${entryExtensions.join('|')}) in ${root}`);
   return found;
+}
+
+/**
+ * Ends containers of this stage left by a runtime that was killed outright: a stopped process
+ * cannot notice its parent is gone, and no signal reaches it by itself.
+ */
+function endStrayContainers(bootstrapFile: string, log: (line: string) => void): void {
+  let listing = '';
+  try {
+    listing = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
+  } catch {
+    return;
+  }
+  for (const line of listing.split('\n')) {
+    const [pid, ppid, ...args] = line.trim().split(/\s+/);
+    if (!args.includes(bootstrapFile) || Number(ppid) === process.pid) continue;
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+      log(`lambda: ended container ${pid} left by an earlier run`);
+    } catch {
+      // Already gone.
+    }
+  }
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -118,6 +142,7 @@ export class LocalRuntime {
       settings: options.esbuild,
     });
     this.files = bundled.files;
+    endStrayContainers(bundled.files[bootstrapName] as string, options.log);
     const reused = Object.keys(entries).length - bundled.built.length;
     options.log(
       `lambda: ${options.functions.length} functions, bundled ${bundled.built.length} and reused ${reused} in ${Math.round(bundled.durationMs)} ms`,
@@ -145,6 +170,10 @@ export class LocalRuntime {
       Math.min(options.idleMs, 30_000),
     );
     this.reaper.unref();
+    // Whatever ends the runtime's process ends its containers with it.
+    process.once('exit', () => {
+      for (const pool of this.pools.values()) pool.kill();
+    });
     options.log(
       `lambda: ${this.gateway.routeCount} routes; Invoke API on http://${options.host}:${this.lambdaPort}`,
     );

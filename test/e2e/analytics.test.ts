@@ -1,5 +1,5 @@
 /**
- * Analytics as an admin meets it, through serverless-offline on the real test stack: order events
+ * Analytics as an admin meets it, through the local Lambda runtime on the real test stack: order events
  * on Kafka reach the four reports through the Kafka trigger, the same events produced again leave
  * every total unchanged, refunds lower revenue and margin, poison records go to the on-failure
  * topic while the rest still count, and only admins read the reports.

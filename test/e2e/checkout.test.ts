@@ -1,5 +1,5 @@
 /**
- * Checkout as buyers and sellers meet it, through serverless-offline on the real test stack:
+ * Checkout as buyers and sellers meet it, through the local Lambda runtime on the real test stack:
  * orders paid with the sandbox gateway's test cards, stock that can never be oversold, retries
  * that never charge twice, the order's life after payment, and events that survive Kafka being
  * down.

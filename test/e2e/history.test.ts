@@ -1,5 +1,5 @@
 /**
- * Members' history as they meet it, through serverless-offline on the real test stack: events
+ * Members' history as they meet it, through the local Lambda runtime on the real test stack: events
  * filed by the Kafka-triggered history-record function, listed by kind and time range and paged,
  * never another member's, deleted by kind or whole, and anonymised when the member withdraws.
  */

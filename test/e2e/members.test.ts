@@ -1,5 +1,5 @@
 /**
- * Members and logins as clients meet them, through serverless-offline on the real test stack:
+ * Members and logins as clients meet them, through the local Lambda runtime on the real test stack:
  * the account life cycle, lock-out, tokens that must be refused, refresh rotation with reuse
  * detection, withdrawal, and bad input. Locks last 3 seconds here (LOGIN_LOCK_SECONDS).
  */

@@ -1,5 +1,5 @@
 /**
- * The product as a user meets it: the API served by serverless-offline and a Kafka-triggered
+ * The product as a user meets it: the API served by the local Lambda runtime and a Kafka-triggered
  * function run by the trigger emulation, against the real test stack.
  */
 import { randomUUID } from 'node:crypto';

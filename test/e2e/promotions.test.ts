@@ -1,5 +1,5 @@
 /**
- * Promotions as an admin, a seller and a buyer meet them, through serverless-offline on the real
+ * Promotions as an admin, a seller and a buyer meet them, through the local Lambda runtime on the real
  * test stack: an admin schedules one, search shows and ranks by its price once the catalog event
  * has reached the cache, checkout charges it and puts it on the order, analytics' promotion report
  * counts the order, and ending it brings the list price back. Only admins manage promotions.

@@ -1,7 +1,7 @@
 /**
  * Catalog and search as sellers, shoppers and partner sites meet them: offers listed over HTTP,
  * the Kafka-triggered cache updater, search answered from Redis, and from DynamoDB while Redis is
- * stopped — all on the real test stack through serverless-offline.
+ * stopped — all on the real test stack through the local Lambda runtime.
  */
 
 import { offerEvent } from '../../shared/catalog/offers';

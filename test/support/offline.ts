@@ -1,5 +1,5 @@
 /**
- * serverless-offline for end-to-end tests: the real API (and the Kafka triggers the project's
+ * The local Lambda runtime for end-to-end tests: the real API (and the Kafka triggers the project's
  * plugin starts with it) on the test profile's ports, as its own process group.
  */
 import { type OfflineApi, startOffline as serve } from '../../stack/offline';
@@ -7,7 +7,7 @@ import { loadProfile } from '../../stack/profiles';
 
 export type { OfflineApi };
 
-/** Starts `serverless offline start --stage test` and resolves once it serves HTTP. */
+/** Starts `serverless local-lambda --stage test` and resolves once it serves HTTP. */
 export function startOffline(timeoutMs = 90_000): Promise<OfflineApi> {
   return serve(loadProfile('test'), timeoutMs);
 }

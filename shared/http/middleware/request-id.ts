@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpMiddleware } from './types';
 
-/** The request id API Gateway (or serverless-offline) assigned, else the Lambda's. */
+/** The request id API Gateway (or the local runtime's gateway) assigned, else the Lambda's. */
 export function requestIdOf(event: HttpEvent, context: Context): string {
   return event.requestContext?.requestId ?? context.awsRequestId;
 }
