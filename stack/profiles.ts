@@ -121,5 +121,6 @@ export function functionEnvironment(profile: StackProfile): Record<string, strin
     LOGIN_LOCK_SECONDS: process.env.LOGIN_LOCK_SECONDS ?? '900',
     HISTORY_RETENTION_DAYS: process.env.HISTORY_RETENTION_DAYS ?? '365',
     RATE_LIMITS: process.env.RATE_LIMITS ?? '',
+    AUTOSCALING_ENDPOINT: `http://${profile.host}:${profile.lambdaPort}`,
   };
 }

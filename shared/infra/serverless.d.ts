@@ -23,7 +23,7 @@ export interface StageSettings {
 
 /** The settings of the stage that `resolveVariable('sls:stage')` names. */
 export function stage(options: {
-  resolveVariable: (name: string) => Promise<string>;
+  resolveVariable: (name: string) => Promise<unknown>;
 }): Promise<StageSettings>;
 
 /** API Gateway's own errors: [response type, status (undefined: the error's own), code, message template]. */

@@ -142,6 +142,81 @@ function deploymentVpc(stage) {
 }
 
 /**
+ * The functions a promotion's start hits first, by the sizing class (`custom.stages.<stage>`) of
+ * their provisioned concurrency: they get warm capacity ahead of each start (shared/domain/capacity.ts).
+ */
+const capacityFunctions = {
+  'search-by-keyword': 'search',
+  'search-group-offers': 'search',
+  'checkout-place-order': 'checkout',
+};
+
+/** CAPACITY_SETTINGS of a stage, from its sizing: provisioned (baseline), quiet and peak per class. */
+function capacitySettings(prefix, sizing) {
+  const { capacity, provisioned } = sizing;
+  const functions = {};
+  for (const [key, sizingClass] of Object.entries(capacityFunctions)) {
+    const peak = capacity.peak[sizingClass] ?? 0;
+    if (peak === 0) continue;
+    functions[`${prefix}-${key}`] = {
+      baseline: provisioned[sizingClass] ?? 0,
+      quiet: capacity.quiet[sizingClass] ?? 0,
+      peak,
+    };
+  }
+  return { leadSeconds: capacity.leadSeconds, quietHours: capacity.quietHours, functions };
+}
+
+/** serverless.yml's normalized logical-id form of a function key: `search-by-keyword` → `SearchDashbyDashkeyword`. */
+const normalizedFunctionName = (key) =>
+  key[0].toUpperCase() + key.slice(1).replaceAll('-', 'Dash').replaceAll('_', 'Underscore');
+
+/** `02:00` → `cron(0 2 * * ? *)`: every day at that wall-clock time. */
+const dailyCron = (time) => `cron(${Number(time.slice(3))} ${Number(time.slice(0, 2))} * * ? *)`;
+
+/**
+ * One Application Auto Scaling target per function with provisioned concurrency (the `provisioned`
+ * alias Serverless creates), between its quiet capacity and its peak, with the quiet hours as two
+ * daily scheduled actions in the stage's time zone. Promotions add one-time actions to these
+ * targets at run time. Stages without provisioned concurrency get none.
+ */
+module.exports.capacityTargets = async ({ resolveVariable }) => {
+  const stage = await resolveVariable('sls:stage');
+  const sizing = await resolveVariable('self:custom.sizing');
+  const { quietHours } = sizing.capacity;
+  const targets = {};
+  for (const [key, sizingClass] of Object.entries(capacityFunctions)) {
+    const baseline = sizing.provisioned[sizingClass] ?? 0;
+    if (baseline === 0) continue;
+    const quiet = sizing.capacity.quiet[sizingClass] ?? 0;
+    const peak = Math.max(baseline, sizing.capacity.peak[sizingClass] ?? 0);
+    const name = normalizedFunctionName(key);
+    const at = (time, capacity, actionName) => ({
+      ScheduledActionName: actionName,
+      Schedule: dailyCron(time),
+      Timezone: quietHours.timeZone,
+      ScalableTargetAction: { MinCapacity: capacity, MaxCapacity: capacity },
+    });
+    targets[`${name}ProvConcScalableTarget`] = {
+      Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
+      DependsOn: `${name}ProvConcLambdaAlias`,
+      Properties: {
+        ServiceNamespace: 'lambda',
+        ScalableDimension: 'lambda:function:ProvisionedConcurrency',
+        ResourceId: `function:${resources.service}-${stage}-${key}:provisioned`,
+        MinCapacity: Math.min(quiet, baseline),
+        MaxCapacity: peak,
+        ScheduledActions: [
+          at(quietHours.start, quiet, 'quiet-hours-start'),
+          at(quietHours.end, baseline, 'quiet-hours-end'),
+        ],
+      },
+    };
+  }
+  return targets;
+};
+
+/**
  * Per-stage settings: the functions' environment (the keys of the definition), the Kafka bootstrap
  * servers, how Lambda's event-source mappings reach and authenticate to them, and the functions'
  * VPC. Local stages take the stack's ports (or the URLs the start and test scripts export) and no
@@ -154,6 +229,7 @@ module.exports.stage = async ({ resolveVariable }) => {
   const prefix = `${resources.service}-${stage}`;
   const localName = Object.keys(profiles).find((name) => profiles[name].stage === stage);
   const local = localName && profiles[localName];
+  const capacity = JSON.stringify(capacitySettings(prefix, await resolveVariable('self:custom.sizing')));
   if (local) {
     const brokers = process.env.KAFKA_BROKERS || `127.0.0.1:${local.kafkaPort}`;
     return {
@@ -171,6 +247,8 @@ module.exports.stage = async ({ resolveVariable }) => {
         LOGIN_LOCK_SECONDS: process.env.LOGIN_LOCK_SECONDS || '900',
         HISTORY_RETENTION_DAYS: process.env.HISTORY_RETENTION_DAYS || '365',
         RATE_LIMITS: process.env.RATE_LIMITS || '',
+        AUTOSCALING_ENDPOINT: process.env.AUTOSCALING_ENDPOINT || `http://127.0.0.1:${local.lambdaPort}`,
+        CAPACITY_SETTINGS: capacity,
       },
       kafkaBootstrapServers: brokers.split(','),
       kafkaAccess: { saslScram512Auth: [localBrokerSecret] },
@@ -196,6 +274,8 @@ module.exports.stage = async ({ resolveVariable }) => {
       LOGIN_LOCK_SECONDS: '900',
       HISTORY_RETENTION_DAYS: '365',
       RATE_LIMITS: '',
+      AUTOSCALING_ENDPOINT: '',
+      CAPACITY_SETTINGS: capacity,
     },
     kafkaBootstrapServers: brokers.split(','),
     kafkaAccess: {

@@ -23,6 +23,7 @@ export interface InvocationReport {
 
 export interface PoolStats {
   containers: number;
+  provisioned: number;
   busy: number;
   invocations: number;
   coldStarts: number;
@@ -47,6 +48,8 @@ export class FunctionPool {
   private readonly all = new Set<Container>();
   private readonly waiting: Array<() => void> = [];
   private busy = 0;
+  /** Containers kept started and warm (provisioned concurrency); idle ones beyond it are reaped. */
+  private provisioned = 0;
   private readonly stats = {
     invocations: 0,
     coldStarts: 0,
@@ -127,9 +130,23 @@ export class FunctionPool {
     return started.length;
   }
 
-  /** Ends containers idle for longer than the pool's idle time. */
+  /**
+   * Provisioned concurrency: keeps `count` containers started (starting the missing ones now) and
+   * lets the idle ones beyond it be reaped again.
+   */
+  async setProvisioned(count: number): Promise<number> {
+    this.provisioned = Math.min(count, this.limit);
+    return this.prewarm(this.provisioned);
+  }
+
+  get provisionedConcurrency(): number {
+    return this.provisioned;
+  }
+
+  /** Ends containers idle for longer than the pool's idle time, keeping the provisioned ones. */
   reapIdle(now = Date.now()): void {
     for (let index = this.idle.length - 1; index >= 0; index -= 1) {
+      if (this.all.size <= this.provisioned) return;
       const container = this.idle[index] as Container;
       if (now - container.lastUsedAt < this.options.idleMs) continue;
       this.idle.splice(index, 1);
@@ -139,7 +156,13 @@ export class FunctionPool {
   }
 
   snapshot(): PoolStats {
-    return { containers: this.all.size, busy: this.busy, ...this.stats, initMs: [...this.stats.initMs] };
+    return {
+      containers: this.all.size,
+      provisioned: this.provisioned,
+      busy: this.busy,
+      ...this.stats,
+      initMs: [...this.stats.initMs],
+    };
   }
 
   /** Ends every container at once, without waiting (the runtime's process is exiting). */

@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type DeliveryReport, EventSourceMapping, type TriggerDefinition } from '../kafka-triggers';
+import { LocalAutoScaling } from './autoscaling';
 import { bundleFunctions, type EsbuildSettings } from './bundler';
 import { ConcurrencyAccount } from './concurrency';
 import type { ContainerFiles } from './container';
@@ -84,6 +85,7 @@ export class LocalRuntime {
   private readonly pools = new Map<string, FunctionPool>();
   private readonly gateway: LocalGateway;
   private readonly scheduler: Scheduler;
+  private readonly autoscaling: LocalAutoScaling;
   private readonly mappings: EventSourceMapping[] = [];
   private invokeServer: Server | undefined;
   private reaper: NodeJS.Timeout | undefined;
@@ -119,6 +121,20 @@ export class LocalRuntime {
       functions: options.functions,
       stage: options.stage,
       invoke: async (name, event) => (await this.pool(name).invoke(event)).value,
+    });
+    this.autoscaling = new LocalAutoScaling({
+      knows: (name) => this.pools.has(name),
+      provision: (name, capacity) => {
+        this.pool(name)
+          .setProvisioned(capacity)
+          .then(
+            (started) =>
+              started > 0 && options.log(`lambda: ${name} started ${started} container(s) ahead of demand`),
+            (error: unknown) =>
+              options.log(`lambda: ${name} could not start provisioned containers: ${String(error)}`),
+          );
+      },
+      log: options.log,
     });
     this.scheduler = new Scheduler({
       functions: options.functions,
@@ -183,6 +199,7 @@ export class LocalRuntime {
   /** Stops taking work, lets Kafka invocations in progress finish, ends every container. */
   async stop(): Promise<void> {
     this.scheduler.stop();
+    this.autoscaling.stop();
     clearInterval(this.reaper);
     await Promise.allSettled(this.mappings.map((mapping) => mapping.stop()));
     await this.gateway.close();
@@ -270,6 +287,25 @@ export class LocalRuntime {
       };
       if (request.method === 'GET' && request.url === '/local/stats') {
         answer(200, this.stats());
+        return;
+      }
+      if (request.method === 'GET' && request.url === '/local/scheduled-actions') {
+        answer(200, this.autoscaling.list());
+        return;
+      }
+      if (request.method === 'POST' && LocalAutoScaling.accepts(request)) {
+        const chunks: Buffer[] = [];
+        request.on('data', (chunk: Buffer) => chunks.push(chunk));
+        request.on('end', () => {
+          let input: Record<string, unknown> = {};
+          try {
+            input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+          } catch {
+            // An empty input is refused by the operation itself.
+          }
+          const { status, body } = this.autoscaling.answer(String(request.headers['x-amz-target']), input);
+          answer(status, body, { 'content-type': 'application/x-amz-json-1.1' });
+        });
         return;
       }
       const found = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.url ?? '');

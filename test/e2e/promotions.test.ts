@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { closeDynamo } from '../../shared/dynamo/client';
 import { closeKafka } from '../../shared/kafka/client';
 import { closeRedis } from '../../shared/redis/client';
+import { loadProfile } from '../../stack/profiles';
 import { accessTokenFor } from '../support/auth';
 import { offerInput, uniqueToken } from '../support/catalog';
 import { eventually } from '../support/kafka';
@@ -209,4 +210,49 @@ describe('promotions through HTTP', () => {
     expect((await call('DELETE', `/promotions/p${t}`, admin)).status).toBe(404);
     expect((await call('PUT', '/promotions/bad%20id', admin, everyDay('g'))).status).toBe(400);
   });
+});
+
+describe('warm capacity ahead of a promotion', () => {
+  const { host, lambdaPort } = loadProfile('test');
+  // biome-ignore lint/suspicious/noExplicitAny: the runtime's own figures, checked field by field
+  const local = async (path: string): Promise<any> =>
+    (await fetch(`http://${host}:${lambdaPort}${path}`)).json();
+  const hit = ['search-by-keyword', 'search-group-offers', 'checkout-place-order'].map(
+    (key) => `peakcart-test-${key}`,
+  );
+
+  it('starts containers of the functions its start hits before the start, and plans them away once it is ended', async () => {
+    const t = uniqueToken();
+    // The test stage asks for its peak (4 containers each) 20 s ahead of a start.
+    const start = new Date(Date.now() + 40_000);
+    const saved = await call('PUT', `/promotions/warm${t}`, admin, {
+      ...everyDay(`g${t}`),
+      name: 'Starts soon',
+      validFrom: start.toISOString(),
+      validUntil: new Date(start.getTime() + 60_000).toISOString(),
+    });
+    expect(saved.status).toBe(201);
+    const windowName = `promotions-${Math.floor(start.getTime() / 1_000)}-`;
+    const actions: Array<{ ScheduledActionName: string; ResourceId: string }> =
+      await local('/local/scheduled-actions');
+    for (const name of hit) {
+      expect(actions.map((action) => action.ScheduledActionName)).toContain(`${windowName}${name}-peak`);
+    }
+    const warmed = await eventually(
+      'containers started ahead of the start',
+      async () => {
+        const stats = await local('/local/stats');
+        return hit.every((name) => stats[name].provisioned === 4 && stats[name].containers >= 4)
+          ? stats
+          : undefined;
+      },
+      35_000,
+    );
+    expect(Date.now()).toBeLessThan(start.getTime());
+    for (const name of hit) expect(warmed[name].containers).toBeGreaterThanOrEqual(4);
+
+    expect((await call('DELETE', `/promotions/warm${t}`, admin)).status).toBe(204);
+    const after: Array<{ ScheduledActionName: string }> = await local('/local/scheduled-actions');
+    expect(after.filter((action) => action.ScheduledActionName.startsWith(windowName))).toEqual([]);
+  }, 90_000);
 });

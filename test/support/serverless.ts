@@ -1,6 +1,8 @@
 /** Runs the Serverless Framework CLI of the project, as a user would, and captures its output. */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { environmentKeys } from '../../shared/infra';
 import { repoRoot } from '../../stack/profiles';
 
@@ -43,4 +45,23 @@ export function runServerless(
       resolve({ code, output });
     });
   });
+}
+
+/**
+ * What serverless.yml's variables resolve to for a stage, for calling shared/infra/serverless.js
+ * as Serverless does: `sls:stage`, and `self:custom.sizing` from the stage's own sizing (prod's
+ * for a stage not listed).
+ */
+export function stageVariables(stage: string): { resolveVariable: (name: string) => Promise<unknown> } {
+  const yml = parse(readFileSync(path.join(repoRoot, 'serverless.yml'), 'utf8'), { merge: true }) as {
+    custom: { stages: Record<string, unknown> };
+  };
+  const sizing = yml.custom.stages[stage] ?? yml.custom.stages.prod;
+  return {
+    resolveVariable: async (name: string) => {
+      if (name === 'sls:stage') return stage;
+      if (name === 'self:custom.sizing') return sizing;
+      throw new Error(`no test value for \${${name}}`);
+    },
+  };
 }

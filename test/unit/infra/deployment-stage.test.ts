@@ -3,6 +3,7 @@
  * secret for mappings and producers alike, and a VPC only when both of its settings are given.
  */
 import { stage } from '../../../shared/infra/serverless';
+import { stageVariables } from '../../support/serverless';
 
 const deployment: Record<string, string> = {
   PEAKCART_KAFKA_BOOTSTRAP_SERVERS: 'b-1.example:9096,b-2.example:9096',
@@ -18,7 +19,7 @@ function packagingEnvironment(extra: Record<string, string> = {}) {
   Object.assign(process.env, deployment, extra);
 }
 
-const settingsOf = (name: string) => stage({ resolveVariable: async () => name });
+const settingsOf = (name: string) => stage(stageVariables(name));
 
 afterEach(() => {
   for (const [key, value] of Object.entries(saved)) {

@@ -5,6 +5,7 @@
 
 import { stage } from '../../../shared/infra/serverless';
 import { deploymentKafkaConfig, kafkaConfig } from '../../../shared/kafka/client';
+import { stageVariables } from '../../support/serverless';
 
 const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:peakcart-kafka';
 const credentials = { username: 'peakcart', password: 'x' };
@@ -74,7 +75,7 @@ describe('the mechanism of the mappings', () => {
   it('is the one the producers use: SCRAM-SHA-512 (saslScram512Auth)', async () => {
     process.env.PEAKCART_KAFKA_BOOTSTRAP_SERVERS = 'b-1.example:9096';
     process.env.PEAKCART_KAFKA_SECRET_ARN = secretArn;
-    const prod = await stage({ resolveVariable: async () => 'prod' });
+    const prod = await stage(stageVariables('prod'));
     expect(Object.keys(prod.kafkaAccess)).toContain('saslScram512Auth');
     expect(kafkaConfig(['b-1.example:9096'], credentials).sasl?.mechanism).toBe('scram-sha-512');
   });
