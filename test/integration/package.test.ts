@@ -249,8 +249,36 @@ describe('packaging for AWS (a stage without a local stack)', () => {
       expect(provisioned).toEqual(
         expect.arrayContaining([
           { ProvisionedConcurrentExecutions: 50 },
+          { ProvisionedConcurrentExecutions: 50 },
           { ProvisionedConcurrentExecutions: 20 },
         ]),
+      );
+      // The functions a promotion start hits: a scalable target each on their provisioned alias,
+      // with the quiet hours as two daily actions in Seoul's time; the planner may schedule them.
+      const targets = all.filter(
+        (resource) => resource.Type === 'AWS::ApplicationAutoScaling::ScalableTarget',
+      );
+      expect(targets.map((target) => target.Properties.ResourceId).sort()).toEqual([
+        'function:peakcart-prod-checkout-place-order:provisioned',
+        'function:peakcart-prod-search-by-keyword:provisioned',
+        'function:peakcart-prod-search-group-offers:provisioned',
+      ]);
+      for (const target of targets) {
+        expect(target.Properties.ScheduledActions).toEqual([
+          expect.objectContaining({
+            ScheduledActionName: 'quiet-hours-start',
+            Schedule: 'cron(0 2 * * ? *)',
+            Timezone: 'Asia/Seoul',
+          }),
+          expect.objectContaining({
+            ScheduledActionName: 'quiet-hours-end',
+            Schedule: 'cron(0 6 * * ? *)',
+            Timezone: 'Asia/Seoul',
+          }),
+        ]);
+      }
+      expect(JSON.stringify(template.Resources.IamRoleLambdaExecution)).toContain(
+        'application-autoscaling:PutScheduledAction',
       );
       // Every function on the supported runtime; and the template as cfn-lint judges it (no
       // deprecated runtime, no IAM action that does not exist, nothing redundant).
