@@ -75,7 +75,7 @@ export const defaultPriority: Priority = 'standard';
 
 /** What a container knows about load at the start of a request. */
 export interface PressureSignals {
-  /** HTTP invocations running in this process (serverless-offline runs every function in one). */
+  /** HTTP invocations running in this process (one at most in a Lambda container). */
   inFlight: number;
   /** Typical event-loop delay of the last second, in milliseconds. */
   loopDelayMs: number;
@@ -89,9 +89,9 @@ export type PressureLevel = 0 | 1 | 2;
 /**
  * [level 1, level 2] of each signal.
  *
- * - inFlight: on Lambda a container runs one invocation at a time, so this only speaks offline,
- *   where one process serves everything; it handled 200 concurrent orders (the end-to-end flash
- *   sale) without queueing, so pressure starts above that, and at 1,000 requests wait on each other.
+ * - inFlight: a Lambda container (and a local one) runs one invocation at a time, so this speaks
+ *   only where one process serves many requests at once; 200 concurrent orders in one process ran
+ *   without queueing, so pressure starts above that, and at 1,000 requests wait on each other.
  * - loopDelayMs: a healthy function's event loop turns within a few milliseconds. When the typical
  *   turn waits 100 ms, every request waits that long for its turn and the process is queueing
  *   work; at half a second answers are too late to be useful and the CPU must go to checkout.

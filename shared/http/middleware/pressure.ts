@@ -6,9 +6,9 @@
  * than a second (`refreshSharedLoad`), and the request waits for the read, at most the breaker's
  * timeout, so that no read runs on after an answer (on Lambda, a frozen container's).
  *
- * Offline, serverless-offline runs every function in one process but each function's bundle has
- * its own copy of this module, so the state lives on globalThis: one process, one measure. On
- * Lambda a process is one container.
+ * The state lives on globalThis, one measure per process: on Lambda and in the local runtime a
+ * process is one container, which runs one invocation at a time; a host that loads several
+ * bundles into one process (the unit tests) still measures that process once.
  */
 import { type ELDHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { CircuitBreaker, optional } from '../../domain/circuit-breaker';
