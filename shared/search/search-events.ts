@@ -5,8 +5,9 @@
  * `maxQueued` wait, the oldest are dropped beyond that and counted in the log).
  */
 import { requireValidEvent, searchEventType } from '../events';
+import { type DomainEvent, domainEvent } from '../events/envelope';
 import { underPressure } from '../http/middleware/pressure';
-import { type DomainEvent, domainEvent, publishEvents } from '../kafka/events';
+import { publishEvents } from '../kafka/events';
 import { logger } from '../logger';
 
 export { searchEventType } from '../events';

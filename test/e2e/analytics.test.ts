@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Producer } from 'kafkajs';
 import { type DemoOrder, orderEvent, orderTotal } from '../../scripts/support/demo-orders';
 import { closeDynamo } from '../../shared/dynamo/client';
+import type { DomainEvent } from '../../shared/events/envelope';
 import { topics } from '../../shared/infra';
 import { closeKafka } from '../../shared/kafka/client';
-import type { DomainEvent } from '../../shared/kafka/events';
 import { closeRedis } from '../../shared/redis/client';
 import { failureHeaders } from '../../stack/kafka-triggers';
 import { accessTokenFor } from '../support/auth';
@@ -252,7 +252,9 @@ describe('reports from order events', () => {
       60_000,
     );
     // The on-failure destination is at least once: a record set aside twice counts once.
-    const names = ['purchases', 'sales', 'promotions', 'revenue'].map((name) => `peakcart-test-analytics-${name}`);
+    const names = ['purchases', 'sales', 'promotions', 'revenue'].map(
+      (name) => `peakcart-test-analytics-${name}`,
+    );
     const byFunction = await eventually(
       'poison records on the failure topic',
       () => {
@@ -260,7 +262,9 @@ describe('reports from order events', () => {
         for (const { key, headers } of failures) {
           if (key !== poisonKey) continue;
           const source = `${headers[failureHeaders.sourcePartition]}/${headers[failureHeaders.sourceOffset]}`;
-          distinct.get(headers[failureHeaders.functionName] ?? '')?.set(source, headers[failureHeaders.error] ?? '');
+          distinct
+            .get(headers[failureHeaders.functionName] ?? '')
+            ?.set(source, headers[failureHeaders.error] ?? '');
         }
         return [...distinct.values()].every((records) => records.size >= 3) ? distinct : undefined;
       },
