@@ -16,7 +16,8 @@ import {
   recordLoginFailure,
 } from '../redis/login-guard';
 import { publishMemberEvent } from './events';
-import { newRefreshToken, type Session, session } from './sessions';
+import { newRefreshToken } from './refresh-tokens';
+import { type Session, session } from './sessions';
 
 /** Lock-out policy; the lock length comes from LOGIN_LOCK_SECONDS (default 15 minutes). */
 export function loginGuardPolicy(): LoginGuardPolicy {

@@ -2,8 +2,8 @@
  * Logins: a short-lived access token plus a refresh token that rotates on every use. Each login
  * starts a token family; presenting a refresh token that was already rotated means it leaked, so
  * the whole family is revoked and that login is over for everyone holding one of its tokens.
+ * This module answers a login (login.ts) and a refresh; logout.ts ends a login without it.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { issueAccessToken } from '../auth';
 import type { Role } from '../domain/member';
 import {
@@ -12,15 +12,13 @@ import {
   findRefreshToken,
   isWithdrawn,
   RefreshFamilyRevokedError,
-  type RefreshTokenRecord,
   RefreshTokenReusedError,
   revokeTokenFamily,
   rotateRefreshToken,
 } from '../dynamo/member-store';
 import { ApiError } from '../http';
 import { logger } from '../logger';
-
-export const refreshTokenSeconds = 30 * 24 * 60 * 60;
+import { newRefreshToken, refreshTokenHash, refreshTokenSeconds } from './refresh-tokens';
 
 export interface Session {
   accessToken: string;
@@ -32,28 +30,6 @@ export interface Session {
 
 const invalidRefreshToken = () =>
   new ApiError(401, 'invalid_refresh_token', 'The refresh token is not valid; log in again');
-
-const hashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
-
-/** A new refresh token of the family and the record stored for it (only its hash). */
-export function newRefreshToken(
-  memberId: string,
-  familyId: string,
-  now: Date,
-): { token: string; record: RefreshTokenRecord } {
-  const token = `pcr_${randomBytes(32).toString('base64url')}`;
-  return {
-    token,
-    record: {
-      tokenHash: hashOf(token),
-      memberId,
-      familyId,
-      state: 'active',
-      createdAt: now.toISOString(),
-      expiresAt: Math.floor(now.getTime() / 1000) + refreshTokenSeconds,
-    },
-  };
-}
 
 /** The answer of a login or a refresh: a new access token beside the refresh token. */
 export async function session(
@@ -74,7 +50,7 @@ export async function session(
 
 /** Exchanges a refresh token for a new access token and a new refresh token. */
 export async function refresh(refreshToken: string, now = new Date()): Promise<Session> {
-  const used = await findRefreshToken(hashOf(refreshToken));
+  const used = await findRefreshToken(refreshTokenHash(refreshToken));
   if (!used || used.expiresAt <= Math.floor(now.getTime() / 1000)) throw invalidRefreshToken();
   const reused = async () => {
     await revokeTokenFamily(used.memberId, used.familyId);
@@ -97,10 +73,4 @@ export async function refresh(refreshToken: string, now = new Date()): Promise<S
     throw error;
   }
   return session(member.memberId, member.roles, next.token, now);
-}
-
-/** Ends the login the refresh token belongs to; unknown tokens end nothing and say nothing. */
-export async function logOut(refreshToken: string): Promise<void> {
-  const token = await findRefreshToken(hashOf(refreshToken));
-  if (token) await revokeTokenFamily(token.memberId, token.familyId);
 }
