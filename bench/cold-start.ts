@@ -20,7 +20,8 @@
  *                        e.g. main, instead of today's code with the previous settings
  *
  * Targets: every zip <= 300 KB, init p50 <= 60 ms on this machine. Exits 1 when one is missed.
- * Takes 2 to 3 minutes on two busy cores, half of it packaging.
+ * Takes about 2.5 minutes on two idle cores, half of it packaging; several times that, and noisy
+ * figures, when other work shares the cores (the load average is printed with the results).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
@@ -33,7 +34,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { environmentKeys } from '../shared/infra';
@@ -295,7 +296,10 @@ async function main(): Promise<void> {
       }
     }
     console.log(
-      `${runs} fresh containers per function and variant in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      `${runs} fresh containers per function and variant in ${((Date.now() - started) / 1000).toFixed(0)} s ` +
+        `(load average ${loadavg()
+          .map((load) => load.toFixed(1))
+          .join(' ')})`,
     );
 
     const bootWall = boot.map((sample) => sample.wallMs);
