@@ -9,8 +9,7 @@
 
 import { parseArgs } from 'node:util';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type Role, roles } from '../shared/auth';
-import { normalizeEmail } from '../shared/domain/member';
+import { normalizeEmail, type Role, roles } from '../shared/domain/member';
 import { findMemberByEmail, grantRole } from '../shared/dynamo/member-store';
 import { useProfile } from './support/profile';
 import { run } from './support/run';

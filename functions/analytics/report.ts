@@ -1,14 +1,15 @@
 /** GET /analytics/{report}: a report's counters over a time range, as chart-ready series. */
 import { bucketsBetween, type Granularity, reports, seriesOf } from '../../shared/domain/analytics';
 import { counterItems } from '../../shared/dynamo/analytics-store';
-import { ApiError, httpHandler } from '../../shared/http';
+import { ApiError } from '../../shared/http';
+import { authenticatedHttpHandler } from '../../shared/http/authenticated-handler';
 import { analyticsReportRoute } from './routes';
 
 const defaultSpanMs: Record<Granularity, number> = { hour: 24 * 3_600_000, day: 7 * 86_400_000 };
 /** A month of hours or a year of days is as much as one chart shows. */
 const maxBuckets: Record<Granularity, number> = { hour: 744, day: 366 };
 
-export const handler = httpHandler(analyticsReportRoute, async ({ params, query }) => {
+export const handler = authenticatedHttpHandler(analyticsReportRoute, async ({ params, query }) => {
   const report = reports[params.report];
   const groupBy = query.groupBy ?? Object.keys(report.dimensions)[0] ?? 'all';
   const dimension = report.dimensions[groupBy];

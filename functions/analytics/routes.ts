@@ -1,5 +1,5 @@
 /** Contracts of analytics: the reports as time series, for admins. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { granularities, reportNames } from '../../shared/domain/analytics';
 import { defineRoute } from '../../shared/http';
 

@@ -1,6 +1,6 @@
 /** POST /auth/login: email and password for an access token and a refresh token. */
 import { httpHandler } from '../../shared/http';
-import { logIn } from '../../shared/members/sessions';
+import { logIn } from '../../shared/members/login';
 import { logInRoute } from './routes';
 
 export const handler = httpHandler(logInRoute, async ({ body }, event) =>

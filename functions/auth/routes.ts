@@ -1,5 +1,5 @@
 /** Contracts of logins: log in, refresh, log out. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeEmail, passwordMaxLength } from '../../shared/domain/member';
 import { defineRoute } from '../../shared/http';
 

@@ -1,5 +1,5 @@
 /** Contracts of the seller catalog: a seller lists, changes and removes its own offers. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalogId, offerInputSchema } from '../../shared/domain/catalog';
 import { defineRoute } from '../../shared/http';
 

@@ -1,6 +1,7 @@
 /** GET /orders: the caller's orders, newest first, paged by an opaque cursor. */
 import { ordersOfBuyer } from '../../shared/dynamo/order-store';
-import { ApiError, httpHandler } from '../../shared/http';
+import { ApiError } from '../../shared/http';
+import { authenticatedHttpHandler } from '../../shared/http/authenticated-handler';
 import { orderView } from '../../shared/orders/view';
 import { listOrdersRoute } from './routes';
 
@@ -15,7 +16,7 @@ function decodeCursor(cursor: string, memberId: string): Record<string, unknown>
   throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this endpoint gave you');
 }
 
-export const handler = httpHandler(listOrdersRoute, async ({ caller, query }) => {
+export const handler = authenticatedHttpHandler(listOrdersRoute, async ({ caller, query }) => {
   const after = query.cursor ? decodeCursor(query.cursor, caller.memberId) : undefined;
   const page = await ordersOfBuyer(caller.memberId, query.limit, after);
   return {

@@ -1,12 +1,13 @@
 /** POST /orders: places and pays an order; the Idempotency-Key header makes retries safe. */
-import { ApiError, httpHandler, respond } from '../../shared/http';
+import { ApiError, respond } from '../../shared/http';
+import { authenticatedHttpHandler } from '../../shared/http/authenticated-handler';
 import { checkout } from '../../shared/orders/checkout';
 import { orderView } from '../../shared/orders/view';
 import { placeOrderRoute } from './routes';
 
 const keyFormat = /^[A-Za-z0-9_.:-]{8,100}$/;
 
-export const handler = httpHandler(placeOrderRoute, async ({ caller, body }, event) => {
+export const handler = authenticatedHttpHandler(placeOrderRoute, async ({ caller, body }, event) => {
   const key = event.headers?.['idempotency-key'];
   if (!key)
     throw new ApiError(

@@ -1,9 +1,8 @@
 /** Contracts of checkout: placing orders, the buyer's orders, cancellation, returns, delivery. */
-import { z } from 'zod';
-import { roles } from '../../shared/auth';
-import { orderInputSchema, orderStatuses } from '../../shared/domain/order';
+import * as z from 'zod';
+import { roles } from '../../shared/domain/member';
+import { deliveryStatuses, orderInputSchema, orderStatuses } from '../../shared/domain/order';
 import { defineRoute } from '../../shared/http';
-import { deliveryStatuses } from '../../shared/orders/lifecycle';
 
 const won = z.int().describe('Won');
 const order = z.object({

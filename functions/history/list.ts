@@ -8,10 +8,11 @@ import {
   sortKeyRange,
 } from '../../shared/domain/history';
 import { listEntries } from '../../shared/dynamo/history-store';
-import { ApiError, httpHandler } from '../../shared/http';
+import { ApiError } from '../../shared/http';
+import { authenticatedHttpHandler } from '../../shared/http/authenticated-handler';
 import { listHistoryRoute } from './routes';
 
-export const handler = httpHandler(listHistoryRoute, async ({ caller, query }) => {
+export const handler = authenticatedHttpHandler(listHistoryRoute, async ({ caller, query }) => {
   const scope = { memberId: caller.memberId, kind: query.type };
   const range = sortKeyRange(query, new Date(), retentionDaysFrom(optionalEnv('HISTORY_RETENTION_DAYS')));
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, scope, range);

@@ -1,7 +1,7 @@
 /** Contracts of history: the caller's own events, listed and deleted. */
-import { z } from 'zod';
-import { roles } from '../../shared/auth';
+import * as z from 'zod';
 import { historyKinds } from '../../shared/domain/history';
+import { roles } from '../../shared/domain/member';
 import { defineRoute } from '../../shared/http';
 
 const kind = z.enum(historyKinds).describe('member, search or order events');

@@ -1,8 +1,8 @@
 /** GET /members/me: the caller's own profile. */
-import { httpHandler } from '../../shared/http';
-import { activeMember, profileOf } from '../../shared/members/accounts';
+import { authenticatedHttpHandler } from '../../shared/http/authenticated-handler';
+import { activeMember, profileOf } from '../../shared/members/profile';
 import { getMeRoute } from './routes';
 
-export const handler = httpHandler(getMeRoute, async ({ caller }) =>
+export const handler = authenticatedHttpHandler(getMeRoute, async ({ caller }) =>
   profileOf(await activeMember(caller.memberId)),
 );

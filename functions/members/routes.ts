@@ -1,7 +1,6 @@
 /** Contracts of member accounts: sign-up and the caller's own profile. */
-import { z } from 'zod';
-import { roles } from '../../shared/auth';
-import { genders, profileChangeSchema, regions, signUpSchema } from '../../shared/domain/member';
+import * as z from 'zod';
+import { genders, profileChangeSchema, regions, roles, signUpSchema } from '../../shared/domain/member';
 import { defineRoute } from '../../shared/http';
 
 const profile = z.object({

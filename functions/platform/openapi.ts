@@ -1,5 +1,6 @@
 /** GET /openapi.json: the OpenAPI 3.1 document of every route, built once per container. */
-import { httpHandler, openApiDocument } from '../../shared/http';
+import { httpHandler } from '../../shared/http';
+import { openApiDocument } from '../../shared/http/openapi';
 import { allRoutes } from '../routes';
 import { openApiRoute } from './routes';
 

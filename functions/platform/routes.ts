@@ -1,5 +1,5 @@
 /** Contracts of the platform endpoints. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../../shared/http';
 
 const dependencyHealth = z.object({

@@ -1,6 +1,8 @@
 /** GET /promotions/{promotionId}: one promotion, for admins. */
-import { httpHandler } from '../../shared/http';
+import { authenticatedHttpHandler } from '../../shared/http/authenticated-handler';
 import { promotion } from '../../shared/promotions/admin';
 import { getPromotionRoute } from './routes';
 
-export const handler = httpHandler(getPromotionRoute, async ({ params }) => promotion(params.promotionId));
+export const handler = authenticatedHttpHandler(getPromotionRoute, async ({ params }) =>
+  promotion(params.promotionId),
+);

@@ -1,6 +1,8 @@
 /** GET /promotions: every promotion, for admins. */
-import { httpHandler } from '../../shared/http';
+import { authenticatedHttpHandler } from '../../shared/http/authenticated-handler';
 import { allPromotions } from '../../shared/promotions/admin';
 import { listPromotionsRoute } from './routes';
 
-export const handler = httpHandler(listPromotionsRoute, async () => ({ promotions: await allPromotions() }));
+export const handler = authenticatedHttpHandler(listPromotionsRoute, async () => ({
+  promotions: await allPromotions(),
+}));

@@ -1,5 +1,5 @@
 /** Contracts of promotions: admins schedule them; search and checkout price with them. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalogId } from '../../shared/domain/catalog';
 import { promotionInputSchema } from '../../shared/domain/promotion';
 import { defineRoute } from '../../shared/http';

@@ -1,6 +1,7 @@
 /** GET /search: product groups for a keyword, cheapest first, each with its cheapest offers. */
 import { LastGoodAnswers, optional } from '../../shared/domain/circuit-breaker';
-import { dependencyBreaker, httpHandler, underPressure } from '../../shared/http';
+import { dependencyBreaker, underPressure } from '../../shared/http';
+import { authenticatedHttpHandler } from '../../shared/http/authenticated-handler';
 import { relatedKeywords } from '../../shared/redis/keyword-insights';
 import { lowestPriceByKeyword } from '../../shared/search/lowest-price';
 import { recordSearch } from '../../shared/search/search-events';
@@ -25,7 +26,7 @@ function relatedTo(keyword: string): Promise<string[]> {
   );
 }
 
-export const handler = httpHandler(searchRoute, async ({ query, caller }, event) => {
+export const handler = authenticatedHttpHandler(searchRoute, async ({ query, caller }, event) => {
   const [results, related] = await Promise.all([
     lowestPriceByKeyword({
       keyword: query.q,

@@ -2,7 +2,7 @@
  * Kafka consumer of search events: popular keywords per day, related keywords per visitor and the
  * search counts that order autocomplete. A redelivered event is counted once.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { domainEventConsumer } from '../../shared/kafka/consumer';
 import { countSearch } from '../../shared/redis/keyword-insights';
 import { searchEventType } from '../../shared/search/search-events';

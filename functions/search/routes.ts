@@ -1,5 +1,5 @@
 /** Contracts of the search endpoints: internal search, price comparison, partners, autocomplete. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalogId, keywordSchema } from '../../shared/domain/catalog';
 import {
   defaultGroupsPerPage,

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { amountBand } from '../../shared/domain/order';
-import { type DomainEvent, domainEvent } from '../../shared/kafka/events';
+import { type DomainEvent, domainEvent } from '../../shared/events/envelope';
 import { mulberry32 } from './demo-catalog';
 
 export interface DemoLine {

@@ -2,10 +2,10 @@
  * docs/events.md, written from the schemas of shared/events (through zod's JSON Schema) so the
  * document cannot drift from what producers send and consumers accept.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventTopicKeys, eventTopics, type TopicEventsDefinition } from '../../shared/events';
+import { domainEventSchema } from '../../shared/events/envelope';
 import { topicName } from '../../shared/infra';
-import { domainEventSchema } from '../../shared/kafka/events';
 
 type JsonSchema = z.core.JSONSchema.JSONSchema;
 

@@ -1,12 +1,9 @@
-/** Who is calling: roles, access tokens and their verification. */
+/** Access tokens and their verification (the roles and the caller they name: shared/domain/member). */
 export {
   accessTokenSeconds,
-  type Caller,
   InvalidTokenError,
   type IssuedToken,
   issueAccessToken,
-  type Role,
-  roles,
   tokenAudience,
   tokenIssuer,
   verifyAccessToken,

@@ -6,17 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createSigner, createVerifier, TokenError } from 'fast-jwt';
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireEnv } from '../config/env';
-
-export const roles = ['member', 'seller', 'admin'] as const;
-export type Role = (typeof roles)[number];
-
-/** Who is calling, as the access token says. */
-export interface Caller {
-  memberId: string;
-  roles: readonly Role[];
-}
+import { type Caller, roles } from '../domain/member';
 
 export const tokenIssuer = 'peakcart';
 export const tokenAudience = 'peakcart-api';

@@ -4,9 +4,11 @@
  */
 import { nextOffer, type Offer, type OfferInput, offerEventTypes, removedOffer } from '../domain/catalog';
 import { ConcurrentOfferUpdateError, findOffer, saveOffer } from '../dynamo/offer-store';
-import { ApiError, ConflictError, ForbiddenError, NotFoundError } from '../http';
-import { domainEvent, publishEvents } from '../kafka/events';
+import { domainEvent } from '../events/envelope';
+import { ApiError, ConflictError, NotFoundError } from '../http';
+import { publishEvents } from '../kafka/events';
 import { logger } from '../logger';
+import { ownedBy } from './seller-offers';
 
 export const catalogEventSource = 'catalog';
 
@@ -53,10 +55,6 @@ async function save(next: Offer, previous: Offer | undefined, now: Date): Promis
   }
 }
 
-function ownedBy(offer: Offer, sellerId: string): void {
-  if (offer.sellerId !== sellerId) throw new ForbiddenError('This offer belongs to another seller');
-}
-
 /** Creates or replaces the seller's offer; `created` tells which. */
 export async function upsertOffer(
   sellerId: string,
@@ -87,12 +85,4 @@ export async function removeOffer(sellerId: string, offerId: string, now = new D
   const offer = removedOffer(current, now);
   await save(offer, current, now);
   return offer;
-}
-
-/** The seller's own offer. */
-export async function sellersOffer(sellerId: string, offerId: string): Promise<Offer> {
-  const current = await findOffer(offerId);
-  if (!current || current.removed) throw new NotFoundError(`No offer ${offerId}`);
-  ownedBy(current, sellerId);
-  return current;
 }

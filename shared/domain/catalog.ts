@@ -3,7 +3,7 @@
  * Money and stock are integers in won. An offer is listed (shown by search) while it is not removed
  * and has stock; its total price, what buyers compare, is price plus shipping fee.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Ids of offers, groups and sellers: URL- and Redis-key-safe, compared byte-wise everywhere. */
 export const catalogId = z

@@ -2,8 +2,17 @@
  * Members: who signs up, what their profile holds (analytics buckets purchases by age band, gender
  * and region) and the password rules. Pure: no storage, no clock of its own.
  */
-import { z } from 'zod';
-import type { Role } from '../auth';
+import * as z from 'zod';
+
+/** What a member may do: every member buys, a seller also lists offers, an admin runs the platform. */
+export const roles = ['member', 'seller', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+/** Who is calling, as a verified access token says. */
+export interface Caller {
+  memberId: string;
+  roles: readonly Role[];
+}
 
 export const genders = ['female', 'male', 'other', 'undisclosed'] as const;
 export type Gender = (typeof genders)[number];

@@ -2,7 +2,7 @@
  * Orders: what a buyer sends, how an order is priced (from the catalog, never from the client), and
  * the states an order moves through. Pure: no storage, no clock of its own.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalogId, type Offer } from './catalog';
 
 export const maxOrderLines = 20;
@@ -63,6 +63,10 @@ export const orderStatuses = [
   'exchanged',
 ] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
+
+/** The statuses a seller or courier reports as an order travels (PUT /orders/{orderId}/delivery). */
+export const deliveryStatuses = ['shipped', 'delivered', 'returned', 'exchanged'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 /** Who may move an order on: the buyer, or the seller/courier through the delivery endpoint. */
 export type OrderAction =

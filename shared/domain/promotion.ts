@@ -3,7 +3,7 @@
  * optional validity window), which offers it covers, and how much it takes off a unit. Pure: no
  * storage, no clock of its own; `now` is always passed in.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalogId, compareIds } from './catalog';
 
 const startTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'hh:mm, 00:00 to 23:59');

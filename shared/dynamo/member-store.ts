@@ -15,8 +15,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Role } from '../auth';
-import type { Member } from '../domain/member';
+import type { Member, Role } from '../domain/member';
 import { dynamoClient, tableName } from './client';
 
 export interface StoredMember extends Member {

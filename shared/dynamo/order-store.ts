@@ -12,7 +12,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderAmounts, OrderItem, OrderStatus } from '../domain/order';
-import { type OutboxEntry, outboxPut } from '../outbox/outbox';
+import { type OutboxEntry, outboxPut } from '../outbox/entries';
 import { dynamoClient, tableName } from './client';
 import { giveBackPromotionUnits, type PromotionUse, takePromotionUnits } from './promotion-store';
 

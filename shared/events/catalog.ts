@@ -3,7 +3,7 @@
  * price cache. Each carries the whole offer as it is at that version: sellers' changes, and stock
  * taken or given back by orders (announced with the offer as it is when the outbox sends them).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { offerEventTypes, offerSchema } from '../domain/catalog';
 import type { TopicEventsDefinition } from './definition';
 

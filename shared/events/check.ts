@@ -1,7 +1,7 @@
 /** Whether a value is a valid event of a topic: its envelope, and its data for its type and version. */
 import type { z } from 'zod';
 import { topicName } from '../infra';
-import { type DomainEvent, domainEventSchema } from '../kafka/events';
+import { type DomainEvent, domainEventSchema } from './envelope';
 import { InvalidEventError } from './errors';
 import { type EventTopicKey, eventTopics } from './topics';
 
@@ -22,7 +22,6 @@ function issuesOf(error: z.ZodError, root = ''): string {
  * refused with a reason saying which; the event of a valid value has its data as parsed.
  */
 export function checkEvent(topicKey: EventTopicKey, value: unknown): EventCheck {
-  // Read at call time, not at load: shared/kafka/events imports this module too.
   const envelope = domainEventSchema.safeParse(value);
   if (!envelope.success) {
     return { ok: false, reason: `not a domain event envelope: ${issuesOf(envelope.error)}` };

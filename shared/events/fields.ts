@@ -1,5 +1,5 @@
 /** Field schemas that events of several topics share. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Id of a member, order or other entity, as the envelope's key allows. */
 export const entityId = z.string().min(1).max(200);

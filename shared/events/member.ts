@@ -2,9 +2,8 @@
  * Events of the member topic, keyed by member. They carry the member id and what analytics buckets
  * by (birth year, age band, gender, region): never a name, an email address, a password or a token.
  */
-import { z } from 'zod';
-import { roles } from '../auth';
-import { genders, memberEventTypes, profileChangeSchema, regions } from '../domain/member';
+import * as z from 'zod';
+import { genders, memberEventTypes, profileChangeSchema, regions, roles } from '../domain/member';
 import type { TopicEventsDefinition } from './definition';
 import { ageBandField, entityId, timestamp } from './fields';
 

@@ -3,7 +3,7 @@
  * what history and analytics need: the lines, the amounts, the buyer's demographics (never their
  * name, address or card), the order's status and version; refunds carry the amount.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { genders, regions } from '../domain/member';
 import { maxOrderLines, maxQuantity, type OrderStatus } from '../domain/order';
 import type { DeclineReason } from '../payments/provider';

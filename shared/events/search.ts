@@ -1,5 +1,5 @@
 /** Events of the search topic: one per search, keyed by the visitor so their searches stay in order. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TopicEventsDefinition } from './definition';
 import { entityId } from './fields';
 

@@ -14,6 +14,10 @@
  * Shedding comes first, so a refused request costs no token check and no round trip to Redis; the
  * rate limit comes after authenticate, which names the member a request counts against, and before
  * anything reads the body.
+ *
+ * A route anyone may call is served by `httpHandler`; a route with `auth` by
+ * `authenticatedHttpHandler` (./authenticated-handler), the only module that loads the token
+ * verifier, so a function without callers to verify neither bundles nor loads it.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -22,14 +26,13 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { logger } from '../logger';
-import { authenticate } from './middleware/authenticate';
 import { bodyLimit } from './middleware/body-limit';
 import { errorResponse } from './middleware/error-response';
 import { jsonResponse } from './middleware/json-response';
 import { loadShedding } from './middleware/load-shedding';
 import { rateLimit } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
-import type { HttpEvent } from './middleware/types';
+import type { HttpEvent, HttpMiddleware } from './middleware/types';
 import { validateInput } from './middleware/validate-input';
 import type { HttpResponse } from './response';
 import { type AuthRequirement, type CallerOf, defaultMaxBodyBytes, type Route } from './route';
@@ -54,23 +57,45 @@ export type RouteLogic<
   context: Context,
 ) => Promise<z.input<Res> | HttpResponse>;
 
-/** The Lambda handler for a route: the shared middleware stack around the route's logic. */
+/** The Lambda handler for a route anyone may call: the shared middleware stack around its logic. */
 export function httpHandler<
   Params extends z.ZodType,
   Query extends z.ZodType,
   Body extends z.ZodType,
   Res extends z.ZodType,
+>(route: Route<Params, Query, Body, Res, undefined>, logic: RouteLogic<Params, Query, Body, Res, undefined>) {
+  // The types already refuse such a route; this keeps a cast from serving it without a token check.
+  if (route.auth !== undefined) {
+    throw new Error(`${route.operationId} has auth: serve it with authenticatedHttpHandler`);
+  }
+  return handlerStack(route, logic);
+}
+
+/**
+ * The middleware stack of both handlers around a route's logic, with `authentication` (which puts
+ * the verified caller on the event) between load shedding and the rate limit.
+ */
+export function handlerStack<
+  Params extends z.ZodType,
+  Query extends z.ZodType,
+  Body extends z.ZodType,
+  Res extends z.ZodType,
   Auth extends AuthRequirement | undefined,
->(route: Route<Params, Query, Body, Res, Auth>, logic: RouteLogic<Params, Query, Body, Res, Auth>) {
-  return middy<HttpEvent, APIGatewayProxyResult, Error, Context>()
+>(
+  route: Route<Params, Query, Body, Res, Auth>,
+  logic: RouteLogic<Params, Query, Body, Res, Auth>,
+  authentication?: HttpMiddleware,
+) {
+  const stack = middy<HttpEvent, APIGatewayProxyResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(requestId(logger))
     .use(httpCors({ origins: ['*'], exposeHeaders: 'x-request-id, retry-after' }))
     .use(errorResponse(logger))
     .use(jsonResponse(route.successStatus ?? 200))
     .use(httpHeaderNormalizer())
-    .use(loadShedding(route))
-    .use(authenticate(route.auth))
+    .use(loadShedding(route));
+  if (authentication) stack.use(authentication);
+  return stack
     .use(rateLimit(route))
     .use(bodyLimit(route.maxBodyBytes ?? defaultMaxBodyBytes))
     .use(validateInput(route))

@@ -1,13 +1,16 @@
 /**
  * The OpenAPI 3.1 document, generated from the same route definitions the handlers validate with.
+ * Imported by platform-openapi alone (not re-exported by shared/http): zod-to-openapi and the
+ * `.openapi()` method it adds to zod stay out of every other function.
  */
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultPriority } from '../domain/traffic';
 import type { Route } from './route';
 
-// Named schemas (components) need the `.openapi()` method this adds to zod.
-extendZodWithOpenApi(z);
+// Named schemas (components) need the `.openapi()` method this adds to zod's ZodType, the one
+// member of the namespace it touches. Handing it the whole namespace would bundle all of zod.
+extendZodWithOpenApi({ ZodType: z.ZodType } as typeof z);
 
 const errorSchema = z.object({
   error: z.object({

@@ -4,7 +4,7 @@
  * endpoint is described exactly once.
  */
 import type { z } from 'zod';
-import type { Caller, Role } from '../auth';
+import type { Caller, Role } from '../domain/member';
 import type { Priority } from '../domain/traffic';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';

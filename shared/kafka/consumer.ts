@@ -13,8 +13,8 @@ import { kafkaConsumer } from '@aws-lambda-powertools/kafka';
 import type { ConsumerRecord } from '@aws-lambda-powertools/kafka/types';
 import type { Context } from 'aws-lambda';
 import { checkEvent, type EventCheck, type EventTopicKey, topicKeyOf } from '../events';
+import type { DomainEvent } from '../events/envelope';
 import { logger } from '../logger';
-import type { DomainEvent } from './events';
 import { sendToFailureTopic, type UndeliverableRecord } from './failure-topic';
 
 export interface RecordPosition {

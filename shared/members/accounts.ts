@@ -25,12 +25,7 @@ import {
 } from '../dynamo/member-store';
 import { ApiError, ConflictError, UnauthorizedError } from '../http';
 import { publishMemberEvent } from './events';
-
-/** What the member sees of their account: everything but the password hash. */
-export function profileOf(member: StoredMember): Member {
-  const { passwordHash: _hash, ...profile } = member;
-  return profile;
-}
+import { activeMember, profileOf } from './profile';
 
 export async function signUp(input: SignUp, now = new Date()): Promise<Member> {
   const at = now.toISOString();
@@ -62,13 +57,6 @@ export async function signUp(input: SignUp, now = new Date()): Promise<Member> {
     { now },
   );
   return profileOf(member);
-}
-
-/** The caller's own account; 401 once it is withdrawn (their access token outlives it briefly). */
-export async function activeMember(memberId: string): Promise<StoredMember> {
-  const member = await findMember(memberId);
-  if (!member || isWithdrawn(member)) throw new UnauthorizedError('This account no longer exists');
-  return member;
 }
 
 export async function changeProfile(

@@ -4,7 +4,8 @@
  * a name, an email address, a password or a token.
  */
 import { type MemberEventDataByType, requireValidEvent } from '../events';
-import { type DomainEvent, domainEvent, publishEvents } from '../kafka/events';
+import { type DomainEvent, domainEvent } from '../events/envelope';
+import { publishEvents } from '../kafka/events';
 import { logger } from '../logger';
 
 export const memberEventSource = 'members';

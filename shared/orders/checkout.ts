@@ -26,7 +26,8 @@ import {
 } from '../dynamo/order-store';
 import { ApiError, ConflictError, NotFoundError, UnauthorizedError } from '../http';
 import { logger } from '../logger';
-import { type OutboxEntry, offerSnapshotEntry, sendSoon } from '../outbox/outbox';
+import { type OutboxEntry, offerSnapshotEntry } from '../outbox/entries';
+import { sendSoon } from '../outbox/outbox';
 import {
   type Authorization,
   type CardDetails,

@@ -6,8 +6,8 @@
  */
 import { amountBand } from '../domain/order';
 import type { Order } from '../dynamo/order-store';
-import { domainEvent } from '../kafka/events';
-import { eventEntry, type OutboxEntry } from '../outbox/outbox';
+import { domainEvent } from '../events/envelope';
+import { eventEntry, type OutboxEntry } from '../outbox/entries';
 
 export { orderEventTypes } from '../events';
 

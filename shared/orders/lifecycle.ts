@@ -6,23 +6,24 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../auth';
-import { nextStatus, type OrderAction, type OrderStatus, statusesAllowing } from '../domain/order';
+import type { Role } from '../domain/member';
+import {
+  type DeliveryStatus,
+  nextStatus,
+  type OrderAction,
+  type OrderStatus,
+  statusesAllowing,
+} from '../domain/order';
 import { changeOrder, findOrder, type Order, OrderStatusConflictError } from '../dynamo/order-store';
 import { ApiError, ConflictError, ForbiddenError, NotFoundError } from '../http';
 import { logger } from '../logger';
-import { type OutboxEntry, offerSnapshotEntry, sendSoon } from '../outbox/outbox';
+import { type OutboxEntry, offerSnapshotEntry } from '../outbox/entries';
+import { sendSoon } from '../outbox/outbox';
 import type { PaymentProvider } from '../payments/provider';
 import { sandbox } from '../payments/sandbox';
 import { orderEventEntry, orderEventTypes } from './events';
 import { markPromotions, promotionsOf } from './promotions';
-
-/** The buyer's own order; any other order is 404, as if it did not exist. */
-export async function buyersOrder(memberId: string, orderId: string): Promise<Order> {
-  const order = await findOrder(orderId);
-  if (!order || order.memberId !== memberId) throw new NotFoundError(`No order ${orderId}`);
-  return order;
-}
+import { buyersOrder } from './view';
 
 const eventOf: Record<OrderAction, string> = {
   pay: orderEventTypes.paid,
@@ -147,9 +148,6 @@ export async function requestAfterDelivery(
   const order = await buyersOrder(memberId, orderId);
   return apply(order, { action, extra: { reason } }, sandbox, now);
 }
-
-export const deliveryStatuses = ['shipped', 'delivered', 'returned', 'exchanged'] as const;
-export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 const actionFor: Record<DeliveryStatus, OrderAction> = {
   shipped: 'ship',

@@ -8,56 +8,18 @@
  * `<time>#<eventId>` until sent (a sparse index of what is pending, spread over a few shards).
  * An entry may instead name an offer whose current state is to be announced on the catalog topic
  * (`offerSnapshot`): stock changes by orders are announced with the offer as it is when sent.
+ * A transaction writes the entries of entries.ts; this module relays them.
  */
-import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { offerEvent } from '../catalog/offers';
 import { dynamoClient, tableName } from '../dynamo/client';
 import { findOffer } from '../dynamo/offer-store';
-import { type EventTopicKey, requireValidEvent } from '../events';
-import { type DomainEvent, publishEvents } from '../kafka/events';
+import type { EventTopicKey } from '../events';
+import type { DomainEvent } from '../events/envelope';
+import { publishEvents } from '../kafka/events';
 import { logger } from '../logger';
-
-const shards = 4;
-const keepDays = 7;
-
-export interface OutboxEntry {
-  eventId: string;
-  topicKey: EventTopicKey;
-  event?: DomainEvent;
-  offerSnapshot?: string;
-  createdAt: string;
-}
-
-const shardOf = (eventId: string) => createHash('sha256').update(eventId).digest().readUInt8(0) % shards;
-const entryKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
-
-/** The Put of a transaction that records an event for Kafka. */
-export function outboxPut(entry: OutboxEntry): { Put: { TableName: string; Item: Record<string, unknown> } } {
-  return {
-    Put: {
-      TableName: tableName('outbox'),
-      Item: {
-        ...entryKey(entry.eventId),
-        ...entry,
-        gsi1pk: `PENDING#${shardOf(entry.eventId)}`,
-        gsi1sk: `${entry.createdAt}#${entry.eventId}`,
-        expiresAt: Math.floor(Date.parse(entry.createdAt) / 1000) + keepDays * 86_400,
-      },
-    },
-  };
-}
-
-/** The entry of an event; InvalidEventError before anything is written if its topic refuses it. */
-export function eventEntry(topicKey: EventTopicKey, event: DomainEvent): OutboxEntry {
-  return { eventId: event.id, topicKey, event: requireValidEvent(topicKey, event), createdAt: event.time };
-}
-
-/** An entry that announces the offer's state at the time it is sent. */
-export function offerSnapshotEntry(offerId: string, eventId: string, now: Date): OutboxEntry {
-  return { eventId, topicKey: 'catalogEvents', offerSnapshot: offerId, createdAt: now.toISOString() };
-}
+import { entryKey, type OutboxEntry, shards } from './entries';
 
 async function markSent(eventId: string): Promise<void> {
   await dynamoClient()

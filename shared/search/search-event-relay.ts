@@ -6,7 +6,8 @@
  * run. A redelivered event keeps its id, and the consumers count it once.
  */
 import { checkEvent } from '../events';
-import { type DomainEvent, publishEvents } from '../kafka/events';
+import type { DomainEvent } from '../events/envelope';
+import { publishEvents } from '../kafka/events';
 import { logger } from '../logger';
 import {
   acknowledge,

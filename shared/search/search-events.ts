@@ -9,8 +9,8 @@
 import { dependencyBreaker } from '../dependency-breaker';
 import { optional } from '../domain/circuit-breaker';
 import { requireValidEvent, searchEventType } from '../events';
+import { type DomainEvent, domainEvent } from '../events/envelope';
 import { underPressure } from '../http/middleware/pressure';
-import { type DomainEvent, domainEvent } from '../kafka/events';
 import { logger } from '../logger';
 import { appendSearchEvent } from '../redis/search-event-stream';
 

@@ -16,6 +16,7 @@ export interface EsbuildSettings {
   target?: string;
   exclude?: string[];
   external?: string[];
+  mainFields?: string[];
 }
 
 export interface BundleRequest {
@@ -60,6 +61,7 @@ function esbuildOptions(request: BundleRequest): BuildOptions {
     minify: settings.minify ?? false,
     sourcemap: settings.sourcemap === true ? 'linked' : (settings.sourcemap ?? false),
     external: [...(settings.exclude ?? []), ...(settings.external ?? [])],
+    ...(settings.mainFields ? { mainFields: settings.mainFields } : {}),
     absWorkingDir: request.root,
     outdir: request.outdir,
     metafile: true,

@@ -25,8 +25,8 @@ import {
   startRun,
 } from '../../shared/dynamo/analytics-store';
 import { closeDynamo } from '../../shared/dynamo/client';
+import type { DomainEvent } from '../../shared/events/envelope';
 import { closeKafka } from '../../shared/kafka/client';
-import type { DomainEvent } from '../../shared/kafka/events';
 
 // A random hour far in the past, so counters other tests write never share its buckets.
 const hourMs = 3_600_000;

@@ -7,10 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { MSKEvent } from '@aws-lambda-powertools/kafka/types';
 import type { Admin, KafkaMessage, Producer } from 'kafkajs';
+import type { DomainEvent } from '../../shared/events/envelope';
 import { topics } from '../../shared/infra';
 import { closeKafka } from '../../shared/kafka/client';
 import { domainEventConsumer } from '../../shared/kafka/consumer';
-import type { DomainEvent } from '../../shared/kafka/events';
 import { failureHeaders } from '../../shared/kafka/failure-topic';
 import { memberEvent } from '../../shared/members/events';
 import { EventSourceMapping, type KafkaHandler, type TriggerDefinition } from '../../stack/kafka-triggers';

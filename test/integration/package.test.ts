@@ -3,10 +3,12 @@
  * AWS account; a Kafka event it cannot deploy fails fast with a message that names the problem.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { zipEntries } from '../../bench/support/zip-entries';
+import { allRoutes } from '../../functions/routes';
 import { physicalTableName, tableDefinitions, tablePrefixFor } from '../../shared/infra';
 import { repoRoot } from '../../stack/profiles';
 import { runServerless } from '../support/serverless';
@@ -46,6 +48,7 @@ const managedPolicies = (resources: Record<string, CfnResource>) =>
   JSON.stringify(resources.IamRoleLambdaExecution?.Properties.ManagedPolicyArns ?? []);
 
 interface FunctionConfig {
+  handler: string;
   events?: Array<Record<string, unknown>>;
 }
 
@@ -147,6 +150,75 @@ describe('serverless package', () => {
 
   it('keeps no instances provisioned on a local stage', () => {
     expect(ofType('AWS::Lambda::Alias')).toEqual([]);
+  });
+
+  describe("each function's package", () => {
+    const names = Object.keys(serverlessYml.functions);
+    /** The packages a function's bundle took code from, by esbuild's metafile of the bundle. */
+    const bundledPackages = (name: string) => {
+      const handler = serverlessYml.functions[name]?.handler ?? '';
+      const module = handler.slice(0, handler.lastIndexOf('.'));
+      const meta = JSON.parse(
+        readFileSync(path.join(dir, '.esbuild', '.build', `${module}-meta.json`), 'utf8'),
+      ) as {
+        outputs: Record<string, { inputs: Record<string, unknown> }>;
+      };
+      const inputs = Object.entries(meta.outputs).flatMap(([file, output]) =>
+        file.endsWith('.js') ? Object.keys(output.inputs) : [],
+      );
+      return new Set(inputs.flatMap((input) => input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? []));
+    };
+    const bundling = (dependency: string) =>
+      names.filter((name) => bundledPackages(name).has(dependency)).sort();
+
+    it('is its handler module alone, minified, at most 300 KB and without a source map', () => {
+      const oversized: string[] = [];
+      for (const name of names) {
+        const zip = path.join(dir, 'out', `${name}.zip`);
+        const handler = serverlessYml.functions[name]?.handler ?? '';
+        const entries = zipEntries(zip);
+        expect({ name, files: entries.map((entry) => entry.name) }).toEqual({
+          name,
+          files: [`${handler.slice(0, handler.lastIndexOf('.'))}.js`],
+        });
+        const kilobytes = statSync(zip).size / 1024;
+        if (kilobytes > 300) oversized.push(`${name}: ${kilobytes.toFixed(0)} KB`);
+        // Minified: long lines (an unminified bundle averages a few dozen characters); no map inlined.
+        const code = entries[0]?.contents.toString('utf8') ?? '';
+        expect({ name, minified: code.length / code.split('\n').length > 1000 }).toEqual({
+          name,
+          minified: true,
+        });
+        expect(code).not.toContain('sourceMappingURL=data:');
+      }
+      expect(oversized).toEqual([]);
+    });
+
+    it('bundles zod-to-openapi into platform-openapi alone', () => {
+      expect(bundling('@asteasolutions/zod-to-openapi')).toEqual(['platform-openapi']);
+    });
+
+    it('bundles the token verifier (fast-jwt) only where tokens are checked or issued', () => {
+      const authenticated = names.filter((name) =>
+        (serverlessYml.functions[name]?.events ?? []).some((event) => {
+          const http = event.http as { method: string; path: string } | undefined;
+          return allRoutes.some(
+            (route) => route.auth && route.method === http?.method && route.path === http?.path,
+          );
+        }),
+      );
+      expect(bundling('fast-jwt')).toEqual([...authenticated, 'auth-login', 'auth-refresh'].sort());
+    });
+
+    it('leaves the Kafka client out of functions that neither produce nor consume', () => {
+      const kafka = bundling('kafkajs');
+      for (const name of ['members-get-me', 'checkout-get-order', 'search-popular', 'platform-openapi']) {
+        expect(kafka).not.toContain(name);
+      }
+      expect(kafka).toEqual(
+        expect.arrayContaining(['history-record', 'checkout-place-order', 'platform-health']),
+      );
+    });
   });
 
   it('declares every table of the one definition', () => {

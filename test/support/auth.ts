@@ -1,6 +1,7 @@
 /** Access tokens for tests, signed with the test stack's key (JWT_SIGNING_KEY of test-env). */
 import { randomUUID } from 'node:crypto';
-import { type Caller, issueAccessToken, type Role } from '../../shared/auth';
+import { issueAccessToken } from '../../shared/auth';
+import type { Caller, Role } from '../../shared/domain/member';
 
 /** A bearer token for the caller; a fresh member id when none is given. */
 export async function accessTokenFor(caller: Partial<Caller> & { roles: readonly Role[] }): Promise<string> {

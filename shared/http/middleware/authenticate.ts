@@ -18,10 +18,9 @@ function bearerToken(event: HttpEvent): string | undefined {
  * answers 401 `unauthorized` without a valid token (missing, malformed, tampered, expired, other
  * issuer or audience, `alg: none`) and 403 `forbidden` when the caller has none of its roles.
  */
-export function authenticate(requirement: AuthRequirement | undefined): HttpMiddleware {
+export function authenticate(requirement: AuthRequirement): HttpMiddleware {
   return {
     before: async ({ event }) => {
-      if (requirement === undefined) return;
       if (requirement === 'optional') {
         try {
           const token = bearerToken(event);

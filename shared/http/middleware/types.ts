@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { Caller } from '../../auth';
+import type { Caller } from '../../domain/member';
 
 /** Input of a route after parsing and validation. */
 export interface ValidatedInput {

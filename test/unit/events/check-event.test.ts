@@ -2,7 +2,7 @@
 import { offerEvent } from '../../../shared/catalog/offers';
 import { removedOffer } from '../../../shared/domain/catalog';
 import { checkEvent, type EventTopicKey } from '../../../shared/events';
-import { type DomainEvent, domainEvent } from '../../../shared/kafka/events';
+import { type DomainEvent, domainEvent } from '../../../shared/events/envelope';
 import { memberEvent } from '../../../shared/members/events';
 import { searchEvent } from '../../../shared/search/search-events';
 import { offer } from '../../support/catalog';

@@ -5,9 +5,9 @@
  */
 import type { MSKEvent } from '@aws-lambda-powertools/kafka/types';
 import type { Context } from 'aws-lambda';
+import type { DomainEvent } from '../../../shared/events/envelope';
 import { closeKafka } from '../../../shared/kafka/client';
 import { domainEventConsumer } from '../../../shared/kafka/consumer';
-import type { DomainEvent } from '../../../shared/kafka/events';
 import { memberEvent } from '../../../shared/members/events';
 
 const unreachable = () => {

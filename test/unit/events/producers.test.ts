@@ -16,11 +16,12 @@ import {
   orderEventTypes,
   topicKeyOf,
 } from '../../../shared/events';
+import { type DomainEvent, domainEvent } from '../../../shared/events/envelope';
 import { topicName, topics } from '../../../shared/infra';
-import { type DomainEvent, domainEvent, publishEvents } from '../../../shared/kafka/events';
+import { publishEvents } from '../../../shared/kafka/events';
 import { memberEvent } from '../../../shared/members/events';
 import { orderEventEntry } from '../../../shared/orders/events';
-import { eventEntry } from '../../../shared/outbox/outbox';
+import { eventEntry } from '../../../shared/outbox/entries';
 import { searchEvent } from '../../../shared/search/search-events';
 import { offer } from '../../support/catalog';
 

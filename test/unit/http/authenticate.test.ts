@@ -1,9 +1,10 @@
 /** The auth middleware of the shared stack: who gets through to a route's logic. */
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueAccessToken } from '../../../shared/auth';
-import { defineRoute, httpHandler } from '../../../shared/http';
+import { defineRoute } from '../../../shared/http';
+import { authenticatedHttpHandler } from '../../../shared/http/authenticated-handler';
 import { gatewayEvent } from '../../support/http-event';
 
 const sellerRoute = defineRoute({
@@ -28,11 +29,13 @@ const openRoute = defineRoute({
 });
 
 let reached = 0;
-const sellerHandler = httpHandler(sellerRoute, async ({ caller }) => {
+const sellerHandler = authenticatedHttpHandler(sellerRoute, async ({ caller }) => {
   reached += 1;
   return { memberId: caller.memberId };
 });
-const openHandler = httpHandler(openRoute, async ({ caller }) => ({ memberId: caller?.memberId ?? null }));
+const openHandler = authenticatedHttpHandler(openRoute, async ({ caller }) => ({
+  memberId: caller?.memberId ?? null,
+}));
 
 const context = {
   awsRequestId: 'r',

@@ -1,7 +1,15 @@
 /** The shared HTTP middleware stack, invoked as API Gateway invokes a function. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { z } from 'zod';
-import { ConflictError, defineRoute, httpHandler, respond, TooManyRequestsError } from '../../../shared/http';
+import * as z from 'zod';
+import {
+  ConflictError,
+  defineRoute,
+  httpHandler,
+  type Route,
+  respond,
+  TooManyRequestsError,
+} from '../../../shared/http';
+import { authenticatedHttpHandler } from '../../../shared/http/authenticated-handler';
 
 const route = defineRoute({
   operationId: 'placeOffer',
@@ -147,5 +155,15 @@ describe('httpHandler', () => {
       requestId: 'gateway-request',
     });
     expect(response.body).not.toContain('hunter2');
+  });
+
+  it('never serves a route with auth without checking its token, nor one without auth with it', () => {
+    // Only a cast gets past the types; the stack then refuses to be built.
+    const sellerRoute = { ...route, auth: ['seller'] } as Route as typeof route;
+    expect(() => httpHandler(sellerRoute, async () => ({ groupId: 'g1', price: 1 }))).toThrow(
+      /placeOffer has auth/,
+    );
+    const openRoute = route as unknown as Route<z.ZodType, z.ZodType, z.ZodType, z.ZodType, ['seller']>;
+    expect(() => authenticatedHttpHandler(openRoute, async () => ({}))).toThrow(/placeOffer has no auth/);
   });
 });

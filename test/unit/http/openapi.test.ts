@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { allRoutes } from '../../../functions/routes';
-import { openApiDocument } from '../../../shared/http';
+import { openApiDocument } from '../../../shared/http/openapi';
 
 interface HttpEvent {
   http?: { method: string; path: string };

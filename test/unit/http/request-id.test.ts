@@ -1,6 +1,6 @@
 /** The request id a caller sees is the one on the function's log lines. */
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute, httpHandler } from '../../../shared/http';
 import { logger } from '../../../shared/logger';
 import { gatewayEvent } from '../../support/http-event';

@@ -4,10 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueAccessToken } from '../../../shared/auth';
 import { anonymousPolicy, pressureThresholds } from '../../../shared/domain/traffic';
-import { defineRoute, httpHandler, type Route } from '../../../shared/http';
+import { defineRoute, type Route } from '../../../shared/http';
+import { authenticatedHttpHandler } from '../../../shared/http/authenticated-handler';
 import { currentPressure } from '../../../shared/http/middleware/pressure';
 import { clientOf } from '../../../shared/http/middleware/rate-limit';
 import type { HttpEvent } from '../../../shared/http/middleware/types';
@@ -45,7 +46,7 @@ const route = (operationId: string, extra: Pick<Route, 'priority' | 'rateLimit'>
 
 const echo = async ({ body }: { body: { name: string } }) => ({ name: body.name });
 
-async function invoke(handler: ReturnType<typeof httpHandler>, e: HttpEvent) {
+async function invoke(handler: ReturnType<typeof authenticatedHttpHandler>, e: HttpEvent) {
   const response = (await handler(e, context)) as APIGatewayProxyResult;
   return { ...response, json: JSON.parse(response.body || 'null') };
 }
@@ -78,8 +79,8 @@ describe('the client a request counts against', () => {
 });
 
 describe('rate limiting in the stack', () => {
-  const limited = httpHandler(route('limited'), echo);
-  const unlimited = httpHandler(route('unlimited', { rateLimit: false }), echo);
+  const limited = authenticatedHttpHandler(route('limited'), echo);
+  const unlimited = authenticatedHttpHandler(route('unlimited', { rateLimit: false }), echo);
 
   /** Sends the whole anonymous burst at one frozen instant, so nothing refills meanwhile. */
   async function spend(ip: string, handler = limited): Promise<number[]> {
@@ -133,16 +134,22 @@ describe('load shedding in the stack', () => {
     release = resolve;
   });
   // Holds its requests open until released: the in-flight load of a busy process.
-  const slow = httpHandler(route('slow', { rateLimit: false }), async ({ body }) => {
+  const slow = authenticatedHttpHandler(route('slow', { rateLimit: false }), async ({ body }) => {
     await held;
     return { name: body.name };
   });
   const probes = {
-    optional: httpHandler(route('optionalWork', { priority: 'optional', rateLimit: false }), echo),
-    standard: httpHandler(route('standardWork', { rateLimit: false }), echo),
-    essential: httpHandler(route('essentialWork', { priority: 'essential', rateLimit: false }), echo),
+    optional: authenticatedHttpHandler(
+      route('optionalWork', { priority: 'optional', rateLimit: false }),
+      echo,
+    ),
+    standard: authenticatedHttpHandler(route('standardWork', { rateLimit: false }), echo),
+    essential: authenticatedHttpHandler(
+      route('essentialWork', { priority: 'essential', rateLimit: false }),
+      echo,
+    ),
   };
-  const failing = httpHandler(route('failing', { rateLimit: false }), async () => {
+  const failing = authenticatedHttpHandler(route('failing', { rateLimit: false }), async () => {
     throw new Error('boom');
   });
 
