@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const { started } = await up(profile);
   const stopStarted = () => down(profile, console.log, started.map(componentNamed));
 
-  const offline = spawnOffline(profile, 'inherit');
+  const offline = await spawnOffline(profile, 'inherit');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

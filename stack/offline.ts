@@ -3,20 +3,42 @@
  * Lambda runtime (stack/lambda) with its schedules and Kafka triggers, on the profile's ports, with
  * the functions' environment pointing at its stack.
  */
-import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { functionEnvironment, repoRoot, type StackProfile } from './profiles';
 
-/** Starts `serverless local-lambda` for the profile, detached in its own process group. */
-export function spawnOffline(profile: StackProfile, stdio: StdioOptions): ChildProcess {
+/**
+ * Starts the local Lambda runtime for the profile, detached in its own process group. Serverless
+ * first resolves serverless.yml for the stage (`serverless local-lambda --configOnly` writes what
+ * it resolved and exits, so its own process does not stay around), then the runtime runs on it.
+ */
+export async function spawnOffline(profile: StackProfile, stdio: StdioOptions): Promise<ChildProcess> {
+  const env = { ...process.env, ...functionEnvironment(profile), SLS_TELEMETRY_DISABLED: '1' };
   const serverless = path.join(repoRoot, 'node_modules', '.bin', 'serverless');
   const ports = ['--httpPort', String(profile.apiPort), '--lambdaPort', String(profile.lambdaPort)];
-  return spawn(serverless, ['local-lambda', '--stage', profile.stage, ...ports], {
+  const resolved = spawnSync(
+    serverless,
+    ['local-lambda', '--stage', profile.stage, ...ports, '--configOnly'],
+    {
+      cwd: repoRoot,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
+  if (resolved.status !== 0) {
+    throw new Error(
+      `serverless could not resolve the ${profile.stage} stage:\n${resolved.stdout}${resolved.stderr}`,
+    );
+  }
+  const config = path.join(repoRoot, '.stack', profile.stage, 'local-lambda.json');
+  const main = path.join(repoRoot, 'stack', 'lambda', 'main.ts');
+  return spawn(process.execPath, ['--import', 'tsx', main, config], {
     cwd: repoRoot,
     detached: true,
     stdio,
-    env: { ...process.env, ...functionEnvironment(profile), SLS_TELEMETRY_DISABLED: '1' },
+    env,
   });
 }
 
@@ -38,7 +60,7 @@ function exited(child: ChildProcess): Promise<void> {
 
 /** Serves the API for the profile (tests, benchmarks) and resolves once it answers HTTP. */
 export async function startOffline(profile: StackProfile, timeoutMs = 180_000): Promise<OfflineApi> {
-  const child = spawnOffline(profile, ['ignore', 'pipe', 'pipe']);
+  const child = await spawnOffline(profile, ['ignore', 'pipe', 'pipe']);
   let output = '';
   // Also kept in .stack/<profile>/api.log, to read what the functions logged after a run.
   const logDir = path.join(repoRoot, '.stack', profile.name);

@@ -167,6 +167,9 @@ function main(): void {
   });
   // Its runtime is gone: nothing will invoke this container again.
   process.on('disconnect', () => process.exit(0));
+  // Ctrl-C reaches the whole process group; the runtime ends its containers itself, after the
+  // invocations it waits for.
+  process.on('SIGINT', () => undefined);
 }
 
 main();

@@ -90,6 +90,10 @@ export class LocalRuntime {
   private invokeServer: Server | undefined;
   private reaper: NodeJS.Timeout | undefined;
   private files: Record<string, string> = {};
+  /** Entry file of each output: the bootstrap's and every function's. */
+  private readonly entries = new Map<string, string>();
+  private readonly wanted = new Set<string>();
+  private building: Promise<unknown> = Promise.resolve();
   /** The ports listened on (the options' own, or the ones the system chose for 0). */
   httpPort = 0;
   lambdaPort = 0;
@@ -117,6 +121,8 @@ export class LocalRuntime {
         }),
       );
     }
+    this.entries.set(bootstrapName, path.relative(options.root, path.join(__dirname, 'bootstrap.ts')));
+    for (const fn of options.functions) this.entries.set(fn.key, entryFile(options.root, fn.modulePath));
     this.gateway = new LocalGateway({
       functions: options.functions,
       stage: options.stage,
@@ -147,21 +153,15 @@ export class LocalRuntime {
   /** Bundles what changed, then serves HTTP, the Invoke API, the schedules and the Kafka triggers. */
   async start(): Promise<void> {
     const { options } = this;
-    const entries: Record<string, string> = {
-      [bootstrapName]: path.relative(options.root, path.join(__dirname, 'bootstrap.ts')),
-    };
-    for (const fn of options.functions) entries[fn.key] = entryFile(options.root, fn.modulePath);
-    const bundled = await bundleFunctions({
-      entries,
-      root: options.root,
-      outdir: path.join(options.root, '.stack', options.stage, 'lambda'),
-      settings: options.esbuild,
-    });
-    this.files = bundled.files;
-    endStrayContainers(bundled.files[bootstrapName] as string, options.log);
-    const reused = Object.keys(entries).length - bundled.built.length;
+    // What runs at once (schedules, Kafka triggers) is bundled now; an HTTP function when it is
+    // first invoked. Either way a bundle whose files did not change is reused.
+    const triggered = new Set(options.triggers.map((trigger) => trigger.functionName));
+    const eager = options.functions.filter((fn) => fn.schedules.length > 0 || triggered.has(fn.name));
+    const bundled = await this.bundle([bootstrapName, ...eager.map((fn) => fn.key)]);
+    endStrayContainers(this.files[bootstrapName] as string, options.log);
+    const lazy = options.functions.length - eager.length;
     options.log(
-      `lambda: ${options.functions.length} functions, bundled ${bundled.built.length} and reused ${reused} in ${Math.round(bundled.durationMs)} ms`,
+      `lambda: ${options.functions.length} functions; bundled ${bundled.built.length} and reused ${bundled.reused} in ${Math.round(bundled.durationMs)} ms (${lazy} more when first invoked)`,
     );
     for (const definition of options.triggers) {
       const pool = this.pool(definition.functionName);
@@ -242,7 +242,43 @@ export class LocalRuntime {
   }
 
   private async containerFiles(definition: FunctionDefinition): Promise<ContainerFiles> {
+    if (!this.files[definition.key]) {
+      const { built, durationMs } = await this.bundle([definition.key]);
+      if (built.length > 0)
+        this.options.log(`lambda: bundled ${built.join(', ')} in ${Math.round(durationMs)} ms`);
+    }
     return { bootstrap: this.files[bootstrapName] as string, bundle: this.files[definition.key] as string };
+  }
+
+  /**
+   * Bundles these outputs (the bootstrap or function keys), one build at a time: the builds share
+   * one manifest, and the functions first invoked together are built together.
+   */
+  private bundle(names: readonly string[]): Promise<{ built: string[]; reused: number; durationMs: number }> {
+    for (const name of names) this.wanted.add(name);
+    const run = this.building.then(async () => {
+      const pending = [...this.wanted].filter((name) => !this.files[name]);
+      this.wanted.clear();
+      if (pending.length === 0) return { built: [], reused: 0, durationMs: 0 };
+      const entries = Object.fromEntries(pending.map((name) => [name, this.entries.get(name) as string]));
+      const result = await bundleFunctions({
+        entries,
+        root: this.options.root,
+        outdir: path.join(this.options.root, '.stack', this.options.stage, 'lambda'),
+        settings: this.options.esbuild,
+      });
+      Object.assign(this.files, result.files);
+      return {
+        built: result.built,
+        reused: pending.length - result.built.length,
+        durationMs: result.durationMs,
+      };
+    });
+    this.building = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   private logReport(definition: FunctionDefinition, report: InvocationReport): void {

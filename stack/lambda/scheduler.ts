@@ -32,6 +32,7 @@ export interface SchedulerOptions {
 export class Scheduler {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly running = new Set<string>();
+  private stopped = false;
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -48,6 +49,7 @@ export class Scheduler {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers.length = 0;
   }
@@ -69,6 +71,8 @@ export class Scheduler {
     this.options
       .invoke(definition.name, event)
       .catch((error: unknown) => {
+        // A run cut short by the runtime's own stop is no failure of the function.
+        if (this.stopped) return;
         this.options.log(
           `schedule  ${rule}  failed: ${error instanceof Error ? error.message : String(error)}`,
         );

@@ -5,7 +5,9 @@
  * port, Lambda's Invoke API on the lambda port, every function in containers of its own within its
  * reserved concurrency, with its schedules and Kafka triggers. The runtime is a process of its own
  * (stack/lambda/main.ts, run by Node with tsx's loader) reading what Serverless resolved from .stack/<stage>/local-lambda.json;
- * it stays in the foreground until SIGINT or SIGTERM, then prints what ran and stops.
+ * it stays in the foreground until SIGINT or SIGTERM, then prints what ran and stops. With
+ * `--configOnly` it writes that file and exits (npm start and the tests run the runtime themselves,
+ * so that Serverless's own process does not stay alive beside it).
  */
 const { spawn } = require('node:child_process');
 const { mkdirSync, writeFileSync } = require('node:fs');
@@ -25,6 +27,10 @@ class LocalLambdaPlugin {
           lambdaPort: {
             usage: 'Port of the Invoke API (default: custom.localLambda.lambdaPort)',
             type: 'string',
+          },
+          configOnly: {
+            usage: 'Only write .stack/<stage>/local-lambda.json, for stack/lambda/main.ts',
+            type: 'boolean',
           },
         },
       },
@@ -50,6 +56,7 @@ class LocalLambdaPlugin {
     mkdirSync(stateDir, { recursive: true });
     const file = path.join(stateDir, 'local-lambda.json');
     writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+    if (this.options.configOnly) return;
     // Node itself with tsx's loader, so signals reach the runtime directly rather than through tsx's CLI.
     const main = path.join(root, 'stack', 'lambda', 'main.ts');
     const runtime = spawn(process.execPath, ['--import', 'tsx', main, file], { cwd: root, stdio: 'inherit' });
