@@ -31,7 +31,13 @@
  * the orders, at most 60 s). At the end it prints each function's containers, cold starts with
  * their init p50/max, invocations and throttles.
  *
- *   npm run bench:flash-sale -- [--buyers 2000] [--units 100] [--profile dev|test] [--seconds 40] [--base-rate 20]
+ *   npm run bench:flash-sale -- [--buyers 2000] [--units 100] [--profile dev|test] [--seconds 40] [--base-rate 20] [--warm]
+ *
+ * --warm starts the containers of search, group offers and place-order up to their concurrency
+ * before the scenario (requests that are refused before any work: an order without a body), as
+ * Lambda keeps environments of a busy service warm; without it they start in the scenario, on
+ * demand, and a cold start here (a Node process loading its bundle on a shared machine) takes
+ * seconds, not Lambda's few hundred milliseconds.
  *
  * The profile's stack must be up (npm run stack -- up) and its API and lambda ports free.
  */
@@ -82,6 +88,8 @@ interface Options {
   profile: StackProfile;
   seconds: number;
   baseRate: number;
+  /** Start the containers of search, group offers and place-order up to their limits before the scenario. */
+  warm: boolean;
 }
 
 /** Search at the base rate this long before the promotion starts. */
@@ -129,6 +137,7 @@ function readOptions(): Options {
       profile: { type: 'string', default: 'dev' },
       seconds: { type: 'string', default: '40' },
       'base-rate': { type: 'string', default: '20' },
+      warm: { type: 'boolean', default: false },
     },
   });
   if (!isProfileName(values.profile)) throw new Error('--profile must be dev, test or cluster');
@@ -144,6 +153,7 @@ function readOptions(): Options {
     // The promotion start, the ramp and a few seconds at the peak.
     seconds: atLeast('seconds', values.seconds, beforeStartS + rampS + 2),
     baseRate: atLeast('base-rate', values['base-rate'], 0.1),
+    warm: values.warm,
   };
 }
 
@@ -776,7 +786,7 @@ function writeReports(
   const report = {
     run: sale.run,
     startedAt: startsAt.toISOString(),
-    options: { buyers, units, profile: profile.name, seconds, baseRate },
+    options: { buyers, units, profile: profile.name, seconds, baseRate, warm: sale.options.warm },
     scenario: {
       keyword,
       catalog,
@@ -822,7 +832,7 @@ function writeReports(
     timelineHtml({
       title: `Flash sale ${sale.run}: ${buyers} buyers for ${units} units`,
       notes: [
-        `Started ${report.startedAt} on the ${profile.name} stack, served by the local Lambda runtime. GET /search?q=${keyword} (${catalog}) at ${baseRate}/s, ramping to ${baseRate * peakFactor}/s over ${rampS} s from the promotion start at ${beforeStartS} s and held until ${seconds} s; GET /groups/${offer.groupId}/offers at a tenth of that; the ${buyers} buyers' POST /orders spread over the ramp, one in ten sent twice.`,
+        `Started ${report.startedAt} on the ${profile.name} stack, served by the local Lambda runtime${sale.options.warm ? ', its search, group offers and place-order containers started beforehand (--warm)' : ', every container started on demand'}. GET /search?q=${keyword} (${catalog}) at ${baseRate}/s, ramping to ${baseRate * peakFactor}/s over ${rampS} s from the promotion start at ${beforeStartS} s and held until ${seconds} s; GET /groups/${offer.groupId}/offers at a tenth of that; the ${buyers} buyers' POST /orders spread over the ramp, one in ten sent twice.`,
         `Promotion ${sale.promotionId}: ${discount.percent}% off ${offer.offerId} (${won(listPrice)} won), ${units} units, one per buyer. Each request counts in the second it was due to be sent, and its latency runs from then to its final answer (a throttled order is retried with its key after ${retryBaseMs} ms doubling, up to ${maxRetries} times: ${recorded.retries} retries of ${recorded.ordersRetried} orders); buyers and visitors share ${apiConnections} connections.`,
         `${requestKinds.map((kind) => `${kind} p50 ${ms(summary[kind].p50Ms)}, p99 ${ms(summary[kind].p99Ms)}`).join('; ')}; final 429 answers: ${throttled}.`,
         `Beside each latency, its function's pool from the runtime's GET /local/stats, read once a second: containers, busy containers (at that instant) and throttles in the second.`,
@@ -835,6 +845,52 @@ function writeReports(
     }),
   );
   return base;
+}
+
+/**
+ * Starts the containers of the scenario's functions up to their limits: rounds of `limit` requests
+ * at once (each invocation that finds no idle container starts one) until the pool has them all,
+ * at most 90 s. Orders are sent without a body (refused with 400 before any work).
+ */
+async function warmUp(sale: Sale): Promise<void> {
+  const { api, listing } = sale;
+  const requests: Record<RequestKind, () => Promise<Answer>> = {
+    search: () => call(`${api.baseUrl}/search?q=${encodeURIComponent(listing.keyword)}`),
+    offers: () => call(`${api.baseUrl}/groups/${encodeURIComponent(listing.offer.groupId)}/offers`),
+    order: () => call(`${api.baseUrl}/orders`, { method: 'POST', headers: sale.adminHeaders }),
+  };
+  const until = Date.now() + 90_000;
+  for (const kind of requestKinds) {
+    const key = statsKey(sale, functionOfKind[kind]);
+    for (;;) {
+      const pool = (await poolStats(sale))?.[key];
+      if (!pool || pool.containers >= pool.limit || Date.now() > until || interrupted) {
+        console.log(
+          `warm: ${functionOfKind[kind]} ${pool?.containers ?? '?'} of ${pool?.limit ?? '?'} containers`,
+        );
+        break;
+      }
+      await Promise.all(Array.from({ length: pool.limit }, requests[kind]));
+    }
+  }
+}
+
+/**
+ * Waits (at most 60 s) until no invocation of the scenario's functions runs: one whose client gave
+ * up (no answer in 30 s) still goes on in its container, and the stores are read once it is done.
+ */
+async function untilIdle(sale: Sale): Promise<void> {
+  const keys = requestKinds.map((kind) => statsKey(sale, functionOfKind[kind]));
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const pools = await poolStats(sale);
+    const busy = keys.reduce((sum, key) => sum + (pools?.[key]?.busy ?? 0), 0);
+    if (busy === 0 || Date.now() > until || interrupted) {
+      if (busy > 0) console.log(`still ${busy} invocations running after 60 s: the stores are read anyway`);
+      return;
+    }
+    await sleep(500);
+  }
 }
 
 /** Order latency of the first, second and third second of the ramp. */
@@ -902,7 +958,7 @@ async function main(): Promise<void> {
 
   const run = randomUUID().slice(0, 8);
   console.log(
-    `flash sale ${run}: ${buyers} buyers for ${units} units; search at ${baseRate}/s, ${baseRate * peakFactor}/s from ${beforeStartS + rampS} s; ${seconds} s (profile ${profile.name})`,
+    `flash sale ${run}: ${buyers} buyers for ${units} units; search at ${baseRate}/s, ${baseRate * peakFactor}/s from ${beforeStartS + rampS} s; ${seconds} s (profile ${profile.name}${options.warm ? ', warm' : ''})`,
   );
   const setupFrom = new Date();
   const accounts = await createBuyers(run, buyers);
@@ -944,9 +1000,14 @@ async function main(): Promise<void> {
     await call(`${api.baseUrl}/search?q=${encodeURIComponent(listing.keyword)}`);
     await call(`${api.baseUrl}/groups/${encodeURIComponent(listing.offer.groupId)}/offers`);
     await call(`${api.baseUrl}/orders`, { method: 'POST', headers: sale.adminHeaders });
+    // Creating the promotion must fit in the lead: its functions start here (an empty body is refused).
+    await call(promotionUrl, { method: 'PUT', headers: sale.adminHeaders, body: '{}' });
+    await call(promotionUrl, { headers: sale.adminHeaders });
     await call(`${api.baseUrl}/analytics/promotions?granularity=hour&groupBy=promotion`, {
       headers: sale.adminHeaders,
     });
+
+    if (options.warm) await warmUp(sale);
 
     const startsAt = new Date(Date.now() + leadMs);
     const origin = performance.now() + leadMs;
@@ -980,6 +1041,7 @@ async function main(): Promise<void> {
     const recorded = await runScenario(sale, accounts, origin);
     if (interrupted) return;
     const lastAnswer = Date.now();
+    await untilIdle(sale);
     const stores = await whatStoresSay(sale, accounts);
     const view = await call(promotionUrl, { headers: sale.adminHeaders });
     const unitsSold = {
