@@ -283,8 +283,11 @@ function lineChart(chart: Chart, report: TimelineReport): string {
 
 const colors: Record<RequestKind, string> = { search: '#1f77b4', offers: '#2ca02c', order: '#d62728' };
 
-/** A function's containers, busy containers and throttles, one point per second. */
-function functionChart(timeline: FunctionTimeline, buckets: number): Chart {
+/**
+ * A function's containers and busy containers, and its throttles apart (thousands a second beside
+ * a limit of 10 would flatten the containers), one point per second.
+ */
+function functionCharts(timeline: FunctionTimeline, buckets: number): Chart[] {
   const values = (figure: (second: FunctionSecond) => number) => {
     const out: (number | null)[] = Array.from({ length: buckets }, () => null);
     for (const second of timeline.seconds) {
@@ -293,15 +296,21 @@ function functionChart(timeline: FunctionTimeline, buckets: number): Chart {
     }
     return out;
   };
-  return {
-    title: `${timeline.name} (limit ${timeline.limit})`,
-    yLabel: 'containers; throttles/s',
-    lines: [
-      { name: 'containers', color: '#555', values: values((second) => second.containers) },
-      { name: 'busy', color: '#1f77b4', dash: '5 3', values: values((second) => second.busy) },
-      { name: 'throttles/s', color: '#d62728', values: values((second) => second.throttles) },
-    ],
-  };
+  return [
+    {
+      title: `${timeline.name} (limit ${timeline.limit})`,
+      yLabel: 'containers',
+      lines: [
+        { name: 'containers', color: '#555', values: values((second) => second.containers) },
+        { name: 'busy', color: '#1f77b4', dash: '5 3', values: values((second) => second.busy) },
+      ],
+    },
+    {
+      title: `${timeline.name}: throttled`,
+      yLabel: 'throttles/s',
+      lines: [{ name: 'throttles/s', color: '#d62728', values: values((second) => second.throttles) }],
+    },
+  ];
 }
 
 /** The charts in rows: each kind's latency with its function's pool beside it. */
@@ -323,12 +332,12 @@ function chartRows(report: TimelineReport): Chart[][] {
   const share = (rate: (stats: KindStats) => number) => (stats: KindStats) =>
     stats.requests === 0 ? null : rate(stats) * 100;
   const functions = report.functions ?? [];
-  const pool = (timeline: FunctionTimeline) => functionChart(timeline, buckets.length);
+  const pool = (timeline: FunctionTimeline) => functionCharts(timeline, buckets.length);
   const rows: Chart[][] = [
     [{ title: 'Requests sent per second', yLabel: 'requests/s', lines: byKind((stats) => stats.perSecond) }],
     ...requestKinds.map((kind) => [
       latency(kind),
-      ...functions.filter((timeline) => timeline.kind === kind).map(pool),
+      ...functions.filter((timeline) => timeline.kind === kind).flatMap(pool),
     ]),
     [
       {
@@ -343,8 +352,7 @@ function chartRows(report: TimelineReport): Chart[][] {
       },
     ],
   ];
-  const others = functions.filter((timeline) => timeline.kind === undefined).map(pool);
-  for (let index = 0; index < others.length; index += 2) rows.push(others.slice(index, index + 2));
+  for (const timeline of functions.filter((each) => each.kind === undefined)) rows.push(pool(timeline));
   return rows;
 }
 

@@ -191,7 +191,8 @@ describe("the runtime's pools", () => {
       buckets: timelineBuckets([sample(0, 'search'), sample(1_500, 'search')]),
       functions: functionTimelines(snapshots, () => 'search'),
     });
-    expect(page.match(/<svg /g)).toHaveLength(7);
+    // The six, and the function's containers and its throttles.
+    expect(page.match(/<svg /g)).toHaveLength(8);
     expect(page).toMatch(/search latency[\s\S]*?<\/svg><svg [^>]*aria-label="search \(limit 20\)"/);
     expect(page).toContain('throttles/s');
   });
