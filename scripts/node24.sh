@@ -10,6 +10,11 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 
 bash "$root/scripts/ensure-dependencies.sh"
 export PATH="$root/node_modules/.bin:$PATH"
+# tsx compiles scripts to CommonJS, whose require never resolves middy 7's import-only exports.
+case " ${NODE_OPTIONS:-} " in
+  *middy-require.cjs*) ;;
+  *) export NODE_OPTIONS="--require $root/scripts/support/middy-require.cjs${NODE_OPTIONS:+ $NODE_OPTIONS}" ;;
+esac
 version="$(node --version)"
 if [[ "$version" != v24.* ]]; then
   echo "node24: expected Node.js 24 from node_modules/.bin/node, found $version; run: rm -rf node_modules && npm install" >&2

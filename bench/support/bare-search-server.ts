@@ -1,6 +1,6 @@
 /**
- * The HTTP baseline of bench:search, run in a process of its own as serverless-offline is: a bare
- * node:http server answering `GET /search?q=<keyword>` with the bare Redis reads, on a free
+ * The HTTP baseline of bench:search, run in a process of its own as the runtime's containers are:
+ * a bare node:http server answering `GET /search?q=<keyword>` with the bare Redis reads, on a free
  * loopback port it reports to its parent (forked with an IPC channel). It ends with its parent.
  */
 import { createServer } from 'node:http';

@@ -1,10 +1,12 @@
 /**
  * A load test's timeline: every request it sent, bucketed by the second it was sent in (request
- * rate, p50/p99 latency, error and 429 rates per kind of request), and an HTML page drawing the
- * buckets as inline SVG line charts, readable offline (no script, no stylesheet, no font to fetch).
+ * rate, p50/p99 latency, error and 429 rates per kind of request), the local Lambda runtime's pools
+ * second by second (containers, busy ones, throttles), and an HTML page drawing both as inline SVG
+ * line charts, readable offline (no script, no stylesheet, no font to fetch).
  */
 
-export const requestKinds = ['search', 'order'] as const;
+/** Searches, views of a product group's offers (price comparison), orders. */
+export const requestKinds = ['search', 'offers', 'order'] as const;
 export type RequestKind = (typeof requestKinds)[number];
 
 export interface RequestSample {
@@ -13,8 +15,10 @@ export interface RequestSample {
   kind: RequestKind;
   /** The HTTP status, or 0 when no answer came (connection refused or reset, or no answer in time). */
   status: number;
-  /** From atMs to the end of the answer. */
+  /** From atMs to the end of the (final) answer. */
   latencyMs: number;
+  /** Times it was sent again after a 429, if any. */
+  retries?: number;
 }
 
 export interface KindStats {
@@ -93,6 +97,82 @@ export function timelineBuckets(
   }));
 }
 
+/** A function pool's figures in `GET /local/stats` of the local Lambda runtime (stack/lambda). */
+export interface PoolFigures {
+  containers: number;
+  busy: number;
+  invocations: number;
+  coldStarts: number;
+  throttles: number;
+  leftRunning: number;
+  initMs: number[];
+  limit: number;
+}
+
+/** One `GET /local/stats` answer, taken `atMs` from the start of the scenario. */
+export interface StatsSnapshot {
+  atMs: number;
+  functions: Record<string, PoolFigures>;
+}
+
+/** A function's second: its containers and busy ones when the second ended, and what happened in it. */
+export interface FunctionSecond {
+  startS: number;
+  containers: number;
+  busy: number;
+  invocations: number;
+  throttles: number;
+}
+
+export interface FunctionTimeline {
+  name: string;
+  /** Its concurrency: reserved, or what the account leaves. */
+  limit: number;
+  /** The request kind it serves, to draw it beside that kind's latency. */
+  kind?: RequestKind;
+  seconds: FunctionSecond[];
+}
+
+/**
+ * Per function that ran between the first and the last snapshot (taken about once a second), one
+ * entry per interval between two snapshots: containers and busy as the later one says (busy is an
+ * instant, not the second's peak), invocations and throttles as the difference of the two.
+ */
+export function functionTimelines(
+  snapshots: readonly StatsSnapshot[],
+  kindOf: (name: string) => RequestKind | undefined = () => undefined,
+): FunctionTimeline[] {
+  const first = snapshots[0];
+  const last = snapshots.at(-1);
+  if (!first || !last || snapshots.length < 2) return [];
+  const ran = Object.keys(last.functions).filter((name) => {
+    const before = first.functions[name];
+    const after = last.functions[name];
+    return (
+      after !== undefined &&
+      (after.invocations !== (before?.invocations ?? 0) ||
+        after.throttles !== (before?.throttles ?? 0) ||
+        after.busy > 0)
+    );
+  });
+  return ran.map((name) => ({
+    name,
+    limit: last.functions[name]?.limit ?? 0,
+    kind: kindOf(name),
+    seconds: snapshots.slice(1).map((snapshot, index) => {
+      const now = snapshot.functions[name];
+      const before = snapshots[index]?.functions[name];
+      return {
+        startS: Math.round((snapshots[index]?.atMs ?? 0) / 100) / 10,
+        containers: now?.containers ?? 0,
+        busy: now?.busy ?? 0,
+        invocations: (now?.invocations ?? 0) - (before?.invocations ?? 0),
+        throttles: (now?.throttles ?? 0) - (before?.throttles ?? 0),
+      };
+    }),
+  }));
+}
+
 export interface TimelineReport {
   title: string;
   /** Lines under the title: what ran, when, with which options. */
@@ -102,6 +182,8 @@ export interface TimelineReport {
   markers: { atS: number; label: string }[];
   bucketSeconds: number;
   buckets: TimelineBucket[];
+  /** The runtime's pools, each charted beside the latency of the kind it serves (the others after). */
+  functions?: FunctionTimeline[];
 }
 
 const escapeHtml = (text: string) =>
@@ -199,9 +281,41 @@ function lineChart(chart: Chart, report: TimelineReport): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11" role="img" aria-label="${escapeHtml(chart.title)}">${parts.join('')}</svg>`;
 }
 
-const colors: Record<RequestKind, string> = { search: '#1f77b4', order: '#d62728' };
+const colors: Record<RequestKind, string> = { search: '#1f77b4', offers: '#2ca02c', order: '#d62728' };
 
-function charts(buckets: readonly TimelineBucket[]): Chart[] {
+/**
+ * A function's containers and busy containers, and its throttles apart (thousands a second beside
+ * a limit of 10 would flatten the containers), one point per second.
+ */
+function functionCharts(timeline: FunctionTimeline, buckets: number): Chart[] {
+  const values = (figure: (second: FunctionSecond) => number) => {
+    const out: (number | null)[] = Array.from({ length: buckets }, () => null);
+    for (const second of timeline.seconds) {
+      const index = Math.floor(second.startS);
+      if (index >= 0 && index < buckets) out[index] = figure(second);
+    }
+    return out;
+  };
+  return [
+    {
+      title: `${timeline.name} (limit ${timeline.limit})`,
+      yLabel: 'containers',
+      lines: [
+        { name: 'containers', color: '#555', values: values((second) => second.containers) },
+        { name: 'busy', color: '#1f77b4', dash: '5 3', values: values((second) => second.busy) },
+      ],
+    },
+    {
+      title: `${timeline.name}: throttled`,
+      yLabel: 'throttles/s',
+      lines: [{ name: 'throttles/s', color: '#d62728', values: values((second) => second.throttles) }],
+    },
+  ];
+}
+
+/** The charts in rows: each kind's latency with its function's pool beside it. */
+function chartRows(report: TimelineReport): Chart[][] {
+  const { buckets } = report;
   const of = (kind: RequestKind, figure: (stats: KindStats) => number | null) =>
     buckets.map((bucket) => figure(bucket.kinds[kind]));
   const byKind = (figure: (stats: KindStats) => number | null) =>
@@ -217,21 +331,29 @@ function charts(buckets: readonly TimelineBucket[]): Chart[] {
   // A second without requests of a kind has no rate to show.
   const share = (rate: (stats: KindStats) => number) => (stats: KindStats) =>
     stats.requests === 0 ? null : rate(stats) * 100;
-  return [
-    { title: 'Requests sent per second', yLabel: 'requests/s', lines: byKind((stats) => stats.perSecond) },
-    latency('search'),
-    latency('order'),
-    {
-      title: 'Errors: 5xx and no answer',
-      yLabel: '% of requests',
-      lines: byKind(share((stats) => stats.errorRate)),
-    },
-    {
-      title: '429 Too Many Requests',
-      yLabel: '% of requests',
-      lines: byKind(share((stats) => stats.throttledRate)),
-    },
+  const functions = report.functions ?? [];
+  const pool = (timeline: FunctionTimeline) => functionCharts(timeline, buckets.length);
+  const rows: Chart[][] = [
+    [{ title: 'Requests sent per second', yLabel: 'requests/s', lines: byKind((stats) => stats.perSecond) }],
+    ...requestKinds.map((kind) => [
+      latency(kind),
+      ...functions.filter((timeline) => timeline.kind === kind).flatMap(pool),
+    ]),
+    [
+      {
+        title: 'Errors: 5xx and no answer',
+        yLabel: '% of requests',
+        lines: byKind(share((stats) => stats.errorRate)),
+      },
+      {
+        title: '429 Too Many Requests',
+        yLabel: '% of requests',
+        lines: byKind(share((stats) => stats.throttledRate)),
+      },
+    ],
   ];
+  for (const timeline of functions.filter((each) => each.kind === undefined)) rows.push(pool(timeline));
+  return rows;
 }
 
 /** The report as one self-contained HTML page. */
@@ -254,6 +376,7 @@ td { border: 1px solid #ddd; padding: 4px 8px; vertical-align: top; }
 .pass { color: #17803d; font-weight: bold; }
 .fail { color: #c0262d; font-weight: bold; }
 svg { display: block; margin: 12px 0; }
+.row { display: flex; flex-wrap: wrap; gap: 0 16px; }
 </style>
 </head>
 <body>
@@ -262,8 +385,8 @@ ${report.notes.map((note) => `<p>${escapeHtml(note)}</p>`).join('\n')}
 <table>
 ${checks}
 </table>
-${charts(report.buckets)
-  .map((chart) => lineChart(chart, report))
+${chartRows(report)
+  .map((row) => `<div class="row">${row.map((chart) => lineChart(chart, report)).join('')}</div>`)
   .join('\n')}
 </body>
 </html>

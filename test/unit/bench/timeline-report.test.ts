@@ -1,5 +1,6 @@
 /** The flash-sale report's timeline: requests bucketed by the second they were sent, and its page. */
 import {
+  functionTimelines,
   isError,
   kindStats,
   percentile,
@@ -132,7 +133,8 @@ describe('the page', () => {
   });
 
   it('draws its charts inline, with nothing to fetch or run', () => {
-    expect(page.match(/<svg /g)).toHaveLength(5);
+    // Requests, the latency of each of the three kinds, errors and 429s.
+    expect(page.match(/<svg /g)).toHaveLength(6);
     expect(page).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     expect(page).toContain('seconds since the start');
     expect(page).toContain('requests/s');
@@ -143,5 +145,55 @@ describe('the page', () => {
     expect(page).toContain('Flash sale &lt;run&gt;');
     expect(page).toContain('2 buyers &amp; 1 unit');
     expect(page).toContain('<td class="fail">FAIL</td><td>errors</td>');
+  });
+});
+
+describe("the runtime's pools", () => {
+  const pool = (containers: number, busy: number, invocations: number, throttles: number) => ({
+    containers,
+    busy,
+    invocations,
+    coldStarts: containers,
+    throttles,
+    leftRunning: 0,
+    initMs: [],
+    limit: 20,
+  });
+  const snapshots = [
+    { atMs: 0, functions: { search: pool(1, 0, 1, 0), idle: pool(1, 0, 3, 0) } },
+    { atMs: 1_000, functions: { search: pool(4, 4, 31, 2), idle: pool(1, 0, 3, 0) } },
+    { atMs: 2_010, functions: { search: pool(20, 18, 301, 12), idle: pool(1, 0, 3, 0) } },
+  ];
+
+  it('gives per second the containers, busy ones, and the invocations and throttles in it, of the functions that ran', () => {
+    const timelines = functionTimelines(snapshots, (name) => (name === 'search' ? 'search' : undefined));
+    expect(timelines).toEqual([
+      {
+        name: 'search',
+        limit: 20,
+        kind: 'search',
+        seconds: [
+          { startS: 0, containers: 4, busy: 4, invocations: 30, throttles: 2 },
+          { startS: 1, containers: 20, busy: 18, invocations: 270, throttles: 10 },
+        ],
+      },
+    ]);
+    expect(functionTimelines(snapshots.slice(0, 1))).toEqual([]);
+  });
+
+  it('charts each beside the latency of the kind it serves', () => {
+    const page = timelineHtml({
+      title: 'pools',
+      notes: [],
+      checks: [],
+      markers: [],
+      bucketSeconds: 1,
+      buckets: timelineBuckets([sample(0, 'search'), sample(1_500, 'search')]),
+      functions: functionTimelines(snapshots, () => 'search'),
+    });
+    // The six, and the function's containers and its throttles.
+    expect(page.match(/<svg /g)).toHaveLength(8);
+    expect(page).toMatch(/search latency[\s\S]*?<\/svg><svg [^>]*aria-label="search \(limit 20\)"/);
+    expect(page).toContain('throttles/s');
   });
 });
