@@ -2,16 +2,23 @@
  * npm start: the dev stack, the API on http://localhost:3000 and the Kafka triggers, in the
  * foreground until Ctrl-C. Stops what it started; a stack that was already running stays up.
  */
-import { spawnOffline } from '../stack/offline';
+import { resolveLocalLambda, runLocalLambda } from '../stack/offline';
 import { loadProfile } from '../stack/profiles';
 import { componentNamed, down, up } from '../stack/stack';
 
 async function main(): Promise<void> {
   const profile = loadProfile('dev');
+  // Serverless resolves the service while the stack comes up; the runtime needs both.
+  const resolving = resolveLocalLambda(profile);
+  resolving.catch(() => undefined);
   const { started } = await up(profile);
   const stopStarted = () => down(profile, console.log, started.map(componentNamed));
+  const config = await resolving.catch(async (error: unknown) => {
+    await stopStarted();
+    throw error;
+  });
 
-  const offline = await spawnOffline(profile, 'inherit');
+  const offline = runLocalLambda(profile, config, 'inherit');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -3,43 +3,56 @@
  * Lambda runtime (stack/lambda) with its schedules and Kafka triggers, on the profile's ports, with
  * the functions' environment pointing at its stack.
  */
-import { type ChildProcess, type StdioOptions, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { functionEnvironment, repoRoot, type StackProfile } from './profiles';
 
+const environmentOf = (profile: StackProfile) => ({
+  ...process.env,
+  ...functionEnvironment(profile),
+  SLS_TELEMETRY_DISABLED: '1',
+});
+
 /**
- * Starts the local Lambda runtime for the profile, detached in its own process group. Serverless
- * first resolves serverless.yml for the stage (`serverless local-lambda --configOnly` writes what
- * it resolved and exits, so its own process does not stay around), then the runtime runs on it.
+ * Resolves serverless.yml for the profile's stage (`serverless local-lambda --configOnly` writes
+ * what it resolved to .stack/<stage>/local-lambda.json and exits, so Serverless's own process
+ * does not stay around beside the runtime) and resolves with that file. Needs no running stack.
  */
-export async function spawnOffline(profile: StackProfile, stdio: StdioOptions): Promise<ChildProcess> {
-  const env = { ...process.env, ...functionEnvironment(profile), SLS_TELEMETRY_DISABLED: '1' };
+export function resolveLocalLambda(profile: StackProfile): Promise<string> {
   const serverless = path.join(repoRoot, 'node_modules', '.bin', 'serverless');
   const ports = ['--httpPort', String(profile.apiPort), '--lambdaPort', String(profile.lambdaPort)];
-  const resolved = spawnSync(
-    serverless,
-    ['local-lambda', '--stage', profile.stage, ...ports, '--configOnly'],
-    {
-      cwd: repoRoot,
-      env,
-      encoding: 'utf8',
-      timeout: 120_000,
-    },
-  );
-  if (resolved.status !== 0) {
-    throw new Error(
-      `serverless could not resolve the ${profile.stage} stage:\n${resolved.stdout}${resolved.stderr}`,
-    );
-  }
-  const config = path.join(repoRoot, '.stack', profile.stage, 'local-lambda.json');
+  const child = spawn(serverless, ['local-lambda', '--stage', profile.stage, ...ports, '--configOnly'], {
+    cwd: repoRoot,
+    env: environmentOf(profile),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) resolve(path.join(repoRoot, '.stack', profile.stage, 'local-lambda.json'));
+      else reject(new Error(`serverless could not resolve the ${profile.stage} stage:\n${output}`));
+    });
+  });
+}
+
+/** Starts the local Lambda runtime on a resolved service, detached in its own process group. */
+export function runLocalLambda(profile: StackProfile, config: string, stdio: StdioOptions): ChildProcess {
   const main = path.join(repoRoot, 'stack', 'lambda', 'main.ts');
   return spawn(process.execPath, ['--import', 'tsx', main, config], {
     cwd: repoRoot,
     detached: true,
     stdio,
-    env,
+    env: environmentOf(profile),
   });
+}
+
+/** Resolves the service, then starts the runtime on it. */
+export async function spawnOffline(profile: StackProfile, stdio: StdioOptions): Promise<ChildProcess> {
+  return runLocalLambda(profile, await resolveLocalLambda(profile), stdio);
 }
 
 export interface OfflineApi {
