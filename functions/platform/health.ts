@@ -10,7 +10,11 @@ const checkTimeoutMs = 1_500;
 
 async function probe(endpoint: () => string, request: (signal: AbortSignal) => Promise<unknown>) {
   const started = performance.now();
-  const signal = AbortSignal.timeout(checkTimeoutMs);
+  // A timer of its own rather than AbortSignal.timeout, so that it is cleared with the answer
+  // instead of staying pending in a frozen container.
+  const controller = new AbortController();
+  const { signal } = controller;
+  const timer = setTimeout(() => controller.abort(new Error('timed out')), checkTimeoutMs);
   try {
     await Promise.race([
       request(signal),
@@ -25,6 +29,8 @@ async function probe(endpoint: () => string, request: (signal: AbortSignal) => P
       latencyMs: elapsed(started),
       error: message,
     };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

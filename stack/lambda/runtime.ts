@@ -292,7 +292,11 @@ export class LocalRuntime {
       const what = report.leftRunning.map((left) =>
         left.createdAt ? `${left.type} (made at ${left.createdAt})` : left.type,
       );
-      const work = report.leftRunning.some((left) => left.type !== 'Interval');
+      // Work the function's own code left is an error; a client library's periodic check or
+      // reconnect timer (made inside node_modules) freezes with the container and is only noted.
+      const work = report.leftRunning.some(
+        (left) => left.type !== 'Interval' && !left.createdAt?.includes('/node_modules/'),
+      );
       const level = this.options.traceLeftRunning && work ? 'ERROR' : 'WARN';
       log(
         `${definition.name}  ${level} RequestId: ${report.requestId} left running after its answer, frozen until its next invocation: ${what.join(', ')}`,

@@ -7,7 +7,26 @@ import { loadProfile } from '../../stack/profiles';
 
 export type { OfflineApi };
 
-/** Starts `serverless local-lambda --stage test` and resolves once it serves HTTP. */
-export function startOffline(timeoutMs = 90_000): Promise<OfflineApi> {
-  return serve(loadProfile('test'), timeoutMs);
+/** The test stage's reports of work a function's own code left running after its answer. */
+export function leftRunningErrors(output: string): string[] {
+  return output
+    .split('\n')
+    .filter((line) => /\sERROR RequestId: \S+ left running after its answer/.test(line));
+}
+
+/**
+ * Starts `serverless local-lambda --stage test` and resolves once it serves HTTP. Its `stop`
+ * fails the test file when any function left work running after an answer (on Lambda that work
+ * would wait, frozen, or be lost).
+ */
+export async function startOffline(timeoutMs = 90_000): Promise<OfflineApi> {
+  const api = await serve(loadProfile('test'), timeoutMs);
+  return {
+    ...api,
+    stop: async () => {
+      const left = leftRunningErrors(api.output());
+      await api.stop();
+      if (left.length > 0) throw new Error(`work left running after an answer:\n${left.join('\n')}`);
+    },
+  };
 }
