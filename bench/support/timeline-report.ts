@@ -4,6 +4,7 @@
  * second by second (containers, busy ones, throttles), and an HTML page drawing both as inline SVG
  * line charts, readable offline (no script, no stylesheet, no font to fetch).
  */
+import type { FunctionStats } from '../../stack/lambda/runtime';
 
 /** Searches, views of a product group's offers (price comparison), orders. */
 export const requestKinds = ['search', 'offers', 'order'] as const;
@@ -98,16 +99,7 @@ export function timelineBuckets(
 }
 
 /** A function pool's figures in `GET /local/stats` of the local Lambda runtime (stack/lambda). */
-export interface PoolFigures {
-  containers: number;
-  busy: number;
-  invocations: number;
-  coldStarts: number;
-  throttles: number;
-  leftRunning: number;
-  initMs: number[];
-  limit: number;
-}
+export type PoolFigures = FunctionStats;
 
 /** One `GET /local/stats` answer, taken `atMs` from the start of the scenario. */
 export interface StatsSnapshot {

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile, version } from 'esbuild';
 
 export interface EsbuildSettings {
   minify?: boolean;
@@ -108,7 +108,7 @@ export async function bundleFunctions(request: BundleRequest): Promise<BundleRes
   const started = performance.now();
   const options = esbuildOptions(request);
   const optionsKey = createHash('sha256')
-    .update(JSON.stringify({ ...options, esbuild: (await import('esbuild')).version }))
+    .update(JSON.stringify({ ...options, esbuild: version }))
     .digest('hex');
   mkdirSync(request.outdir, { recursive: true });
   const manifestFile = path.join(request.outdir, manifestName);

@@ -7,6 +7,7 @@ export class ConcurrencyAccount {
   private readonly reserved = new Map<string, number>();
   private readonly running = new Map<string, number>();
   private unreservedRunning = 0;
+  private waiting: Array<() => void> = [];
   readonly unreservedLimit: number;
 
   constructor(
@@ -51,5 +52,14 @@ export class ConcurrencyAccount {
     } else {
       this.unreservedRunning = Math.max(0, this.unreservedRunning - 1);
     }
+    // Any release may be the one a waiter needs: unreserved functions share one pool.
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const wake of waiting) wake();
+  }
+
+  /** Resolves at the next release of any function, for a caller to try again. */
+  released(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 }

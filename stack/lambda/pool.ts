@@ -46,7 +46,6 @@ export interface PoolOptions {
 export class FunctionPool {
   private readonly idle: Container[] = [];
   private readonly all = new Set<Container>();
-  private readonly waiting: Array<() => void> = [];
   private busy = 0;
   /** Containers kept started and warm (provisioned concurrency); idle ones beyond it are reaped. */
   private provisioned = 0;
@@ -79,7 +78,7 @@ export class FunctionPool {
         this.stats.throttles += 1;
         throw new ThrottledError(name, this.limit);
       }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      await this.account.released();
     }
     this.busy += 1;
     const requestId = randomUUID();
@@ -117,7 +116,6 @@ export class FunctionPool {
       if (container?.alive) this.idle.push(container);
       else if (container) this.all.delete(container);
       this.account.release(name);
-      this.waiting.shift()?.();
     }
   }
 

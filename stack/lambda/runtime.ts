@@ -20,6 +20,9 @@ import { LocalGateway } from './gateway';
 import { FunctionPool, type InvocationReport, type PoolStats } from './pool';
 import { Scheduler } from './scheduler';
 
+/** One function's figures in `GET /local/stats`. */
+export type FunctionStats = PoolStats & { limit: number };
+
 export interface RuntimeOptions {
   root: string;
   stage: string;
@@ -214,7 +217,7 @@ export class LocalRuntime {
     return this.pool(functionName).prewarm(count);
   }
 
-  stats(): Record<string, PoolStats & { limit: number }> {
+  stats(): Record<string, FunctionStats> {
     return Object.fromEntries(
       [...this.pools].map(([name, pool]) => [name, { ...pool.snapshot(), limit: pool.limit }]),
     );

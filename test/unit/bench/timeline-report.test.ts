@@ -151,6 +151,7 @@ describe('the page', () => {
 describe("the runtime's pools", () => {
   const pool = (containers: number, busy: number, invocations: number, throttles: number) => ({
     containers,
+    provisioned: 0,
     busy,
     invocations,
     coldStarts: containers,
