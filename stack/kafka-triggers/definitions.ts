@@ -5,11 +5,13 @@
 import { InvalidTriggerError } from './errors';
 import type { StartingPosition, TriggerDefinition } from './types';
 
-interface FunctionConfig {
+/** A function of the resolved service, as far as the local runtime and its triggers read it. */
+export interface FunctionConfig {
   handler?: string;
   name?: string;
   timeout?: number;
   memorySize?: number;
+  reservedConcurrency?: number;
   environment?: Record<string, unknown>;
   events?: Array<Record<string, unknown>>;
 }
@@ -27,6 +29,9 @@ export interface ServiceConfig {
   functions?: Record<string, FunctionConfig>;
 }
 
+/** Lambda's defaults for a function that sets neither its own value nor a provider-wide one. */
+export const functionDefaults = { timeoutSeconds: 6, memorySize: 1024 };
+
 const defaults = {
   batchSize: 100,
   // Lambda's default batching window for Kafka sources is 500 ms.
@@ -36,13 +41,13 @@ const defaults = {
   maximumRetryAttempts: -1,
   // AWS caps infinite retries at 10 when the mapping has an on-failure destination.
   retriesWithOnFailureDestination: 10,
-  timeoutSeconds: 6,
-  memorySize: 1024,
+  ...functionDefaults,
 };
 
 const startingPositions: readonly StartingPosition[] = ['LATEST', 'TRIM_HORIZON', 'AT_TIMESTAMP'];
 
-function stringMap(value: Record<string, unknown> | undefined): Record<string, string> {
+/** An environment as Lambda sets it: every value a string. */
+export function stringMap(value: Record<string, unknown> | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(value ?? {}).map(([key, entry]) => [key, String(entry ?? '')]));
 }
 

@@ -3,7 +3,12 @@
  * memory, environment, reserved concurrency, and the `http` and `schedule` events that invoke
  * them (`kafka` events: stack/kafka-triggers/definitions.ts).
  */
-import type { ServiceConfig } from '../kafka-triggers/definitions';
+import {
+  type FunctionConfig,
+  functionDefaults,
+  type ServiceConfig,
+  stringMap,
+} from '../kafka-triggers/definitions';
 
 export interface HttpRoute {
   method: string;
@@ -32,29 +37,11 @@ export interface FunctionDefinition {
   schedules: string[];
 }
 
-/** What a resolved function of `serverless.service` holds that the runtime reads. */
-interface ResolvedFunction {
-  handler?: string;
-  name?: string;
-  timeout?: number;
-  memorySize?: number;
-  reservedConcurrency?: number;
-  environment?: Record<string, unknown>;
-  events?: Array<Record<string, unknown>>;
-}
-
-// Lambda's defaults for a function that sets neither its own nor a provider-wide value.
-const defaults = { timeoutSeconds: 6, memorySize: 1024 };
-
 export class InvalidFunctionError extends Error {
   constructor(functionKey: string, problem: string) {
     super(`Function "${functionKey}": ${problem}`);
     this.name = 'InvalidFunctionError';
   }
-}
-
-function stringMap(value: Record<string, unknown> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(value ?? {}).map(([key, entry]) => [key, String(entry ?? '')]));
 }
 
 function httpRoute(functionKey: string, event: unknown): HttpRoute {
@@ -83,7 +70,7 @@ function scheduleExpressions(event: unknown): string[] {
 
 /** Every function of the service, with the stage's settings resolved by Serverless. */
 export function buildFunctionDefinitions(service: ServiceConfig, stage: string): FunctionDefinition[] {
-  const functions = (service.functions ?? {}) as Record<string, ResolvedFunction>;
+  const functions: Record<string, FunctionConfig> = service.functions ?? {};
   return Object.entries(functions).map(([key, fn]) => {
     if (!fn.handler) throw new InvalidFunctionError(key, 'has no handler');
     const separator = fn.handler.lastIndexOf('.');
@@ -97,8 +84,8 @@ export function buildFunctionDefinitions(service: ServiceConfig, stage: string):
       handler: fn.handler,
       modulePath: fn.handler.slice(0, separator),
       exportName: fn.handler.slice(separator + 1),
-      timeoutSeconds: fn.timeout ?? service.provider.timeout ?? defaults.timeoutSeconds,
-      memorySize: fn.memorySize ?? service.provider.memorySize ?? defaults.memorySize,
+      timeoutSeconds: fn.timeout ?? service.provider.timeout ?? functionDefaults.timeoutSeconds,
+      memorySize: fn.memorySize ?? service.provider.memorySize ?? functionDefaults.memorySize,
       environment: {
         ...stringMap(service.provider.environment),
         ...stringMap(fn.environment),

@@ -109,20 +109,21 @@ function headerEntries(request: IncomingMessage): Array<[string, string]> {
   return entries;
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+/** The request's body, or undefined once it grows past `maxBytes` (the rest is drained unread). */
+export function readBody(request: IncomingMessage, maxBytes = maxPayloadBytes): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxPayloadBytes) {
+      if (size > maxBytes) {
         resolve(undefined);
         request.resume();
         return;
       }
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(size > maxPayloadBytes ? undefined : Buffer.concat(chunks)));
+    request.on('end', () => resolve(size > maxBytes ? undefined : Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }

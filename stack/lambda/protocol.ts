@@ -17,6 +17,9 @@ export interface LeftRunning {
   createdAt?: string;
 }
 
+/** How the runtime's log line names work an invocation left running (the tests look for it). */
+export const leftRunningReport = 'left running after its answer';
+
 /** Runtime → container: run the handler once. */
 export interface InvokeMessage {
   type: 'invoke';

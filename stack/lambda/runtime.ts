@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type DeliveryReport, EventSourceMapping, type TriggerDefinition } from '../kafka-triggers';
@@ -15,9 +15,10 @@ import { bundleFunctions, type EsbuildSettings } from './bundler';
 import { ConcurrencyAccount } from './concurrency';
 import type { ContainerFiles } from './container';
 import type { FunctionDefinition } from './definitions';
-import { FunctionError, ThrottledError } from './errors';
-import { LocalGateway } from './gateway';
+import { FunctionError, InvocationTimeoutError, ThrottledError } from './errors';
+import { LocalGateway, readBody } from './gateway';
 import { FunctionPool, type InvocationReport, type PoolStats } from './pool';
+import { leftRunningReport } from './protocol';
 import { Scheduler } from './scheduler';
 
 /** One function's figures in `GET /local/stats`. */
@@ -43,6 +44,10 @@ export interface RuntimeOptions {
 }
 
 const entryExtensions = ['.ts', '.js', '.mjs', '.cjs'];
+/** Lambda's limit on a synchronous invocation's payload. */
+const maxInvokePayloadBytes = 6 * 1024 * 1024;
+
+type Answer = (status: number, body: unknown, headers?: Record<string, string>) => void;
 const bootstrapName = '__bootstrap';
 
 function entryFile(root: string, modulePath: string): string {
@@ -302,7 +307,7 @@ export class LocalRuntime {
       );
       const level = this.options.traceLeftRunning && work ? 'ERROR' : 'WARN';
       log(
-        `${definition.name}  ${level} RequestId: ${report.requestId} left running after its answer, frozen until its next invocation: ${what.join(', ')}`,
+        `${definition.name}  ${level} RequestId: ${report.requestId} ${leftRunningReport}, frozen until its next invocation: ${what.join(', ')}`,
       );
     }
     if (report.error && report.initMs === undefined && !report.error.includes('rate exceeded')) {
@@ -322,6 +327,66 @@ export class LocalRuntime {
    * Lambda's Invoke API (RequestResponse) on the lambda port, for the AWS SDK or curl:
    * POST /2015-03-31/functions/<name>/invocations; GET /local/stats answers every pool's figures.
    */
+  /** Application Auto Scaling's requests and Lambda's Invoke API, both JSON bodies of at most 6 MB. */
+  private async answerPost(request: IncomingMessage, answer: Answer): Promise<void> {
+    const found = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.url ?? '');
+    const pool = found ? this.pools.get(decodeURIComponent(found[1] as string)) : undefined;
+    const autoscaling = LocalAutoScaling.accepts(request);
+    if (request.method !== 'POST' || (!pool && !autoscaling)) {
+      answer(
+        404,
+        { Type: 'User', message: 'Function not found' },
+        { 'x-amzn-errortype': 'ResourceNotFoundException' },
+      );
+      return;
+    }
+    const body = await readBody(request, maxInvokePayloadBytes);
+    if (body === undefined) {
+      answer(
+        413,
+        { Type: 'User', message: 'Request must be smaller than 6291456 bytes' },
+        { 'x-amzn-errortype': 'RequestTooLargeException' },
+      );
+      return;
+    }
+    let input: unknown;
+    try {
+      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch {
+      answer(
+        400,
+        { Type: 'User', message: 'Could not parse request body into json' },
+        { 'x-amzn-errortype': 'InvalidRequestContentException' },
+      );
+      return;
+    }
+    if (autoscaling) {
+      const target = String(request.headers['x-amz-target']);
+      const { status, body: output } = this.autoscaling.answer(
+        target,
+        (input ?? {}) as Record<string, unknown>,
+      );
+      answer(status, output, { 'content-type': 'application/x-amz-json-1.1' });
+      return;
+    }
+    try {
+      answer(200, (await (pool as FunctionPool).invoke(input)).value);
+    } catch (error) {
+      if (error instanceof ThrottledError) {
+        answer(
+          429,
+          { Type: 'User', message: 'Rate Exceeded.' },
+          { 'x-amzn-errortype': 'TooManyRequestsException' },
+        );
+      } else if (error instanceof FunctionError) {
+        answer(200, error.error, { 'x-amz-function-error': 'Unhandled' });
+      } else {
+        const errorType = error instanceof InvocationTimeoutError ? 'Sandbox.Timedout' : 'Runtime.InitError';
+        answer(200, { errorType, errorMessage: String(error) }, { 'x-amz-function-error': 'Unhandled' });
+      }
+    }
+  }
+
   private async listenInvoke(): Promise<number> {
     const server = createServer((request, response) => {
       const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -336,67 +401,7 @@ export class LocalRuntime {
         answer(200, this.autoscaling.list());
         return;
       }
-      if (request.method === 'POST' && LocalAutoScaling.accepts(request)) {
-        const chunks: Buffer[] = [];
-        request.on('data', (chunk: Buffer) => chunks.push(chunk));
-        request.on('end', () => {
-          let input: Record<string, unknown> = {};
-          try {
-            input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-          } catch {
-            // An empty input is refused by the operation itself.
-          }
-          const { status, body } = this.autoscaling.answer(String(request.headers['x-amz-target']), input);
-          answer(status, body, { 'content-type': 'application/x-amz-json-1.1' });
-        });
-        return;
-      }
-      const found = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.url ?? '');
-      const pool = found ? this.pools.get(decodeURIComponent(found[1] as string)) : undefined;
-      if (request.method !== 'POST' || !pool) {
-        answer(
-          404,
-          { Type: 'User', message: 'Function not found' },
-          { 'x-amzn-errortype': 'ResourceNotFoundException' },
-        );
-        return;
-      }
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let event: unknown;
-        try {
-          event = text === '' ? {} : JSON.parse(text);
-        } catch {
-          answer(
-            400,
-            { Type: 'User', message: 'Could not parse request body into json' },
-            { 'x-amzn-errortype': 'InvalidRequestContentException' },
-          );
-          return;
-        }
-        pool.invoke(event).then(
-          (result) => answer(200, result.value),
-          (error: unknown) => {
-            if (error instanceof ThrottledError) {
-              answer(
-                429,
-                { Type: 'User', message: 'Rate Exceeded.' },
-                { 'x-amzn-errortype': 'TooManyRequestsException' },
-              );
-            } else if (error instanceof FunctionError) {
-              answer(200, error.error, { 'x-amz-function-error': 'Unhandled' });
-            } else {
-              answer(
-                200,
-                { errorType: 'Sandbox.Timedout', errorMessage: String(error) },
-                { 'x-amz-function-error': 'Unhandled' },
-              );
-            }
-          },
-        );
-      });
+      this.answerPost(request, answer).catch(() => response.destroy());
     });
     this.invokeServer = server;
     await new Promise<void>((resolve, reject) => {

@@ -187,6 +187,19 @@ describe('failures', () => {
     expect(await huge.json()).toMatchObject({ error: { code: 'payload_too_large' } });
   });
 
+  it("refuses an Invoke API payload over Lambda's 6 MB, and an unknown function", async () => {
+    const url = (name: string) =>
+      `http://127.0.0.1:${runtime.lambdaPort}/2015-03-31/functions/${name}/invocations`;
+    const huge = await fetch(url('fixtures-counter'), {
+      method: 'POST',
+      body: `"${'x'.repeat(6 * 1024 * 1024)}"`,
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('x-amzn-errortype')).toBe('RequestTooLargeException');
+    const unknown = await fetch(url('fixtures-nowhere'), { method: 'POST', body: '{}' });
+    expect(unknown.status).toBe(404);
+  });
+
   it('answers the preflight of a CORS route', async () => {
     const preflight = await api('/counter', { method: 'OPTIONS' });
     expect(preflight.status).toBe(200);

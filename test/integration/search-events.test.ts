@@ -4,7 +4,7 @@
  * the search topic, those a dead relay left pending included.
  */
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import type { Consumer } from 'kafkajs';
 import { handler as searchHandler } from '../../functions/search/by-keyword';
 import { topicName } from '../../shared/infra';
@@ -13,6 +13,7 @@ import { closeRedis, connectedRedis } from '../../shared/redis/client';
 import { readNew, searchEventStreamKey } from '../../shared/redis/search-event-stream';
 import { relaySearchEvents } from '../../shared/search/search-event-relay';
 import { recordSearch } from '../../shared/search/search-events';
+import { gatewayEvent } from '../support/http-event';
 import { eventually, testKafka } from '../support/kafka';
 
 /** Event ids seen on the search topic since the test file started. */
@@ -58,22 +59,15 @@ const context = {
   getRemainingTimeInMillis: () => 10_000,
 } as unknown as Context;
 
-function searchRequest(keyword: string): APIGatewayProxyEvent {
-  return {
-    httpMethod: 'GET',
+const searchRequest = (keyword: string) =>
+  gatewayEvent({
     path: '/search',
-    resource: '/search',
     headers: { 'x-session-id': `session-${keyword}` },
-    multiValueHeaders: {},
-    pathParameters: null,
     queryStringParameters: { q: keyword },
     multiValueQueryStringParameters: { q: [keyword] },
-    stageVariables: null,
-    isBase64Encoded: false,
-    body: null,
-    requestContext: { requestId: randomUUID(), identity: { sourceIp: '127.0.0.1' } },
-  } as unknown as APIGatewayProxyEvent;
-}
+    requestId: randomUUID(),
+    sourceIp: '127.0.0.1',
+  });
 
 describe('a search', () => {
   it('has stored its event when it answers, sent nothing to Kafka and left no timer running', async () => {

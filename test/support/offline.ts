@@ -2,6 +2,7 @@
  * The local Lambda runtime for end-to-end tests: the real API (and the Kafka triggers the project's
  * plugin starts with it) on the test profile's ports, as its own process group.
  */
+import { leftRunningReport } from '../../stack/lambda/protocol';
 import { type OfflineApi, startOffline as serve } from '../../stack/offline';
 import { loadProfile } from '../../stack/profiles';
 
@@ -11,7 +12,7 @@ export type { OfflineApi };
 export function leftRunningErrors(output: string): string[] {
   return output
     .split('\n')
-    .filter((line) => /\sERROR RequestId: \S+ left running after its answer/.test(line));
+    .filter((line) => /\sERROR RequestId: \S+ /.test(line) && line.includes(leftRunningReport));
 }
 
 /**
