@@ -16,7 +16,7 @@ import type { ScheduledCapacity } from '../domain/capacity';
 
 const dimension = 'lambda:function:ProvisionedConcurrency';
 const namespace = 'lambda';
-export const provisionedAlias = 'provisioned';
+const provisionedAlias = 'provisioned';
 
 let client: ApplicationAutoScalingClient | undefined;
 
@@ -37,7 +37,7 @@ const resourceIdOf = (functionName: string) => `function:${functionName}:${provi
  * `at(2026-12-02T09:50:00)`, in UTC: Application Auto Scaling's one-time schedule, to the second,
  * never earlier than the next whole second (an action for "now" must not be in the past on arrival).
  */
-export function atExpression(at: Date, now = Date.now()): string {
+function atExpression(at: Date, now = Date.now()): string {
   const second = Math.max(Math.ceil(at.getTime() / 1_000), Math.ceil(now / 1_000) + 1) * 1_000;
   return `at(${new Date(second).toISOString().slice(0, 19)})`;
 }

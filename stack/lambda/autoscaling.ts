@@ -35,7 +35,7 @@ class ValidationError extends Error {
 }
 
 /** `at(2026-12-02T09:50:00)` in UTC (or the action's time zone when it is UTC) → epoch ms. */
-export function atTime(schedule: string, timeZone = 'UTC'): number {
+function atTime(schedule: string, timeZone = 'UTC'): number {
   const found = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/.exec(schedule);
   if (!found)
     throw new ValidationError(`unsupported schedule ${schedule}: only at(yyyy-mm-ddThh:mm:ss) runs offline`);

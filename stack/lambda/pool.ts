@@ -120,7 +120,7 @@ export class FunctionPool {
   }
 
   /** Starts containers until `count` exist (capacity ahead of a peak); returns how many it started. */
-  async prewarm(count: number): Promise<number> {
+  private async prewarm(count: number): Promise<number> {
     const wanted = Math.min(count, this.limit) - this.all.size;
     if (wanted <= 0) return 0;
     const started = await Promise.all(Array.from({ length: wanted }, () => this.startContainer()));
@@ -135,10 +135,6 @@ export class FunctionPool {
   async setProvisioned(count: number): Promise<number> {
     this.provisioned = Math.min(count, this.limit);
     return this.prewarm(this.provisioned);
-  }
-
-  get provisionedConcurrency(): number {
-    return this.provisioned;
   }
 
   /** Ends containers idle for longer than the pool's idle time, keeping the provisioned ones. */

@@ -217,11 +217,6 @@ export class LocalRuntime {
     await Promise.all([...this.pools.values()].map((pool) => pool.stop()));
   }
 
-  /** Starts containers of a function ahead of a peak (up to its concurrency). */
-  prewarm(functionName: string, count: number): Promise<number> {
-    return this.pool(functionName).prewarm(count);
-  }
-
   stats(): Record<string, FunctionStats> {
     return Object.fromEntries(
       [...this.pools].map(([name, pool]) => [name, { ...pool.snapshot(), limit: pool.limit }]),

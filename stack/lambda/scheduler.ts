@@ -10,7 +10,7 @@ import type { FunctionDefinition } from './definitions';
 const units: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
 /** The period of `rate(5 minutes)` in ms; throws for what is not a rate expression. */
-export function ratePeriodMs(expression: string): number {
+function ratePeriodMs(expression: string): number {
   const found = /^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
   if (!found)
     throw new Error(`unsupported schedule "${expression}": only rate(<n> minute|hour|day[s]) runs offline`);
