@@ -15,17 +15,17 @@ export const handler = authenticatedHttpHandler(analyticsReportRoute, async ({ p
   const dimension = report.dimensions[groupBy];
   if (!dimension)
     throw new ApiError(
-      400,
+      422,
       'invalid_group_by',
       `${report.name} groups by ${Object.keys(report.dimensions).join(', ')}`,
     );
   const toMs = query.to ? Date.parse(query.to) : Date.now();
   const fromMs = query.from ? Date.parse(query.from) : toMs - defaultSpanMs[query.granularity];
-  if (fromMs > toMs) throw new ApiError(400, 'invalid_range', 'from is after to');
+  if (fromMs > toMs) throw new ApiError(422, 'invalid_range', 'from is after to');
   const buckets = bucketsBetween(query.granularity, fromMs, toMs);
   if (buckets.length > maxBuckets[query.granularity])
     throw new ApiError(
-      400,
+      422,
       'range_too_large',
       `At most ${maxBuckets[query.granularity]} ${query.granularity}s at a time`,
     );

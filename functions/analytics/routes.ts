@@ -20,6 +20,8 @@ export const analyticsReportRoute = defineRoute({
   // Reports can wait out a spike: shed first.
   priority: 'optional',
   params: z.strictObject({ report: z.enum(reportNames) }),
+  // The report is an enum: there is no report the path can name that does not exist.
+  notFound: false,
   query: z.strictObject({
     from: z.iso
       .datetime({ offset: true })
@@ -41,6 +43,13 @@ export const analyticsReportRoute = defineRoute({
       z.object({ key: z.string(), totals: z.record(z.string(), z.number()), points: z.array(point) }),
     ),
   }),
+  otherResponses: {
+    422: {
+      description:
+        'invalid_group_by (a dimension the report has not), invalid_range (from after to) or range_too_large (over 744 hours or 366 days)',
+      schema: z.unknown(),
+    },
+  },
 });
 
 export const analyticsRoutes = [analyticsReportRoute];

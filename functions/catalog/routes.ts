@@ -31,6 +31,8 @@ export const upsertOfferRoute = defineRoute({
   tags: ['catalog'],
   auth: ['seller'],
   params: offerParams,
+  // Creates the offer it names when there is none.
+  notFound: false,
   body: offerInputSchema,
   response: offer,
   otherResponses: {

@@ -13,7 +13,7 @@ function decodeCursor(cursor: string, memberId: string): Record<string, unknown>
   } catch {
     // Reported below.
   }
-  throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this endpoint gave you');
+  throw new ApiError(422, 'invalid_cursor', 'The cursor is not one this endpoint gave you');
 }
 
 export const handler = authenticatedHttpHandler(listOrdersRoute, async ({ caller, query }) => {

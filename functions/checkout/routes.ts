@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { roles } from '../../shared/domain/member';
 import { deliveryStatuses, orderInputSchema, orderStatuses } from '../../shared/domain/order';
+import { text } from '../../shared/domain/text';
 import { defineRoute } from '../../shared/http';
 
 const won = z.int().describe('Won');
@@ -41,7 +42,7 @@ const order = z.object({
 });
 
 const orderParams = z.strictObject({ orderId: z.uuid() });
-const reason = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+const reason = z.strictObject({ reason: text(500) });
 const conflict = (description: string) => ({ description, schema: z.unknown() });
 
 export const placeOrderRoute = defineRoute({
@@ -54,6 +55,12 @@ export const placeOrderRoute = defineRoute({
   auth: roles,
   // Checkout's writes are what a traffic spike must never take down: never shed.
   priority: 'essential',
+  headers: z.object({
+    'idempotency-key': z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{8,100}$/, '8-100 of A-Z a-z 0-9 _ . : -')
+      .describe('Names this checkout: a retry with the same key and body answers the same order'),
+  }),
   body: orderInputSchema,
   response: order,
   successStatus: 201,
@@ -82,6 +89,7 @@ export const listOrdersRoute = defineRoute({
     cursor: z.string().max(1_000).optional().describe('nextCursor of the previous page'),
   }),
   response: z.object({ orders: z.array(order), nextCursor: z.string().nullable() }),
+  otherResponses: { 422: conflict("invalid_cursor: not a cursor of the caller's list") },
 });
 
 export const getOrderRoute = defineRoute({
@@ -152,7 +160,7 @@ export const updateDeliveryRoute = defineRoute({
   params: orderParams,
   body: z.strictObject({
     status: z.enum(deliveryStatuses),
-    trackingNumber: z.string().trim().min(1).max(50).optional(),
+    trackingNumber: text(50).optional(),
   }),
   response: z.object({ orderId: z.string(), status: z.enum(orderStatuses), version: z.int() }),
   otherResponses: { 409: conflict('illegal_transition') },

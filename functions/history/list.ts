@@ -18,7 +18,7 @@ export const handler = authenticatedHttpHandler(listHistoryRoute, async ({ calle
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, scope, range);
   if (query.cursor !== undefined && after === undefined) {
     throw new ApiError(
-      400,
+      422,
       'invalid_cursor',
       'The cursor is not one this list gave you (same type and range)',
     );

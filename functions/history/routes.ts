@@ -41,8 +41,8 @@ export const listHistoryRoute = defineRoute({
     }),
   response: z.object({ entries: z.array(entry), nextCursor: z.string().nullable() }),
   otherResponses: {
-    400: {
-      description: 'invalid_cursor: not a cursor of this list (or validation_failed)',
+    422: {
+      description: 'invalid_cursor: not a cursor of this list (same type and range)',
       schema: z.unknown(),
     },
   },

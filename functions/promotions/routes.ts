@@ -24,6 +24,8 @@ export const putPromotionRoute = defineRoute({
   tags: ['promotions'],
   auth: ['admin'],
   params: promotionParams,
+  // Creates the promotion it names when there is none.
+  notFound: false,
   body: promotionInputSchema,
   response: promotion,
   otherResponses: {

@@ -11,8 +11,6 @@ import { defineRoute } from '../../shared/http';
 
 const count = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 const offset = z.coerce.number().int().min(0).max(10_000).default(0);
-/** A query keyword: at most 100 characters as sent, folded like the catalog's keywords. */
-const searchKeyword = z.string().max(100).pipe(keywordSchema);
 
 const offerSummary = z.object({
   offerId: z.string(),
@@ -53,7 +51,7 @@ export const searchRoute = defineRoute({
   // A signed-in member's searches feed their history and related keywords; anyone may search.
   auth: 'optional',
   query: z.strictObject({
-    q: searchKeyword,
+    q: keywordSchema,
     limit: count(maxGroupsPerPage, defaultGroupsPerPage).describe('Groups per page'),
     offset: offset.describe('Groups to skip'),
     offers: count(maxOffersPerGroup, defaultOffersPerGroup).describe('Offers shown per group'),
@@ -103,7 +101,7 @@ export const partnerLowestPriceRoute = defineRoute({
   // Partners are limited by their own quota (shared/search/partners.ts), not by address.
   rateLimit: false,
   query: z.strictObject({
-    keyword: searchKeyword,
+    keyword: keywordSchema,
     limit: count(100, 20).describe('Product groups'),
     offset,
   }),
@@ -131,7 +129,7 @@ export const suggestRoute = defineRoute({
   // Can wait out a spike: shed first.
   priority: 'optional',
   query: z.strictObject({
-    prefix: searchKeyword,
+    prefix: keywordSchema,
     limit: count(20, 10),
   }),
   response: z.object({

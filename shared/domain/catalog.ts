@@ -4,6 +4,7 @@
  * and has stock; its total price, what buyers compare, is price plus shipping fee.
  */
 import * as z from 'zod';
+import { notBlank, text } from './text';
 
 /** Ids of offers, groups and sellers: URL- and Redis-key-safe, compared byte-wise everywhere. */
 export const catalogId = z
@@ -12,27 +13,36 @@ export const catalogId = z
 
 const won = z.int().min(0).max(1_000_000_000);
 
+export const maxKeywordLength = 50;
+
 /** A keyword as search matches it: trimmed, case- and width-folded, inner whitespace collapsed. */
 export function normalizeKeyword(raw: string): string {
   return raw.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
 }
 
+/** A keyword as sent: at most 50 characters, one not blank, and at most 50 once folded. */
 export const keywordSchema = z
   .string()
+  .max(maxKeywordLength)
+  .regex(notBlank, 'must not be blank')
+  .describe(`At most ${maxKeywordLength} characters, also once folded (NFKC, lower case)`)
   .transform(normalizeKeyword)
-  .pipe(z.string().min(1, 'must not be blank').max(50));
+  .refine(
+    (keyword) => keyword.length <= maxKeywordLength,
+    `at most ${maxKeywordLength} characters once folded`,
+  );
 
 /** What a seller sends to create or replace an offer. */
 export const offerInputSchema = z.strictObject({
   groupId: catalogId,
-  sku: z.string().trim().min(1).max(64),
-  title: z.string().trim().min(1).max(200),
+  sku: text(64),
+  title: text(200),
   keywords: z
     .array(keywordSchema)
     .min(1)
     .max(20)
     .transform((keywords) => [...new Set(keywords)]),
-  category: z.string().trim().min(1).max(100),
+  category: text(100),
   price: won,
   shippingFee: won,
   stock: z.int().min(0).max(10_000_000),

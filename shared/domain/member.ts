@@ -3,6 +3,7 @@
  * and region) and the password rules. Pure: no storage, no clock of its own.
  */
 import * as z from 'zod';
+import { text } from './text';
 
 /** What a member may do: every member buys, a seller also lists offers, an admin runs the platform. */
 export const roles = ['member', 'seller', 'admin'] as const;
@@ -52,15 +53,22 @@ export function normalizeEmail(email: string): string {
   return email.normalize('NFKC').trim().toLowerCase();
 }
 
-const email = z.string().trim().max(254).pipe(z.email()).transform(normalizeEmail);
-const name = z.string().trim().min(1).max(50);
+// Surrounding spaces are forgiven (trimmed); the document states the address itself, with zod's
+// own email pattern, so a client checks what the API checks.
+const email = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email())
+  .meta({ format: 'email', pattern: z.regexes.email.source })
+  .transform(normalizeEmail);
+const name = text(50);
 
 /** Birth years a living member can have, checked against the year of `now`. */
 function birthYear(now: () => Date) {
-  return z
-    .int()
-    .min(1900)
-    .refine((year) => year <= now().getUTCFullYear(), 'must not be in the future');
+  // A bound fixed when the schema is built: the document states it (each function builds its
+  // schemas when its container starts, so a container alive across New Year lags a year behind).
+  return z.int().min(1900).max(now().getUTCFullYear(), 'must not be in the future');
 }
 
 // Passwords everyone tries first; a breach list would be longer, these are the obvious ones that
@@ -104,7 +112,13 @@ export function signUpSchema(now: () => Date = () => new Date()) {
   return z
     .strictObject({
       email,
-      password: z.string().max(passwordMaxLength),
+      password: z
+        .string()
+        .min(passwordMinLength)
+        .max(passwordMaxLength)
+        .describe(
+          'Not the email address or its local part, not one or two characters repeated, not a common password',
+        ),
       name,
       birthYear: birthYear(now),
       gender: z.enum(genders),
@@ -130,7 +144,8 @@ export function profileChangeSchema(now: () => Date = () => new Date()) {
     .refine(
       (change) => Object.values(change).some((value) => value !== undefined),
       'Change at least one field',
-    );
+    )
+    .meta({ minProperties: 1 });
 }
 export type ProfileChange = z.output<ReturnType<typeof profileChangeSchema>>;
 

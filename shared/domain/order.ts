@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { catalogId, type Offer } from './catalog';
+import { text } from './text';
 
 export const maxOrderLines = 20;
 export const maxQuantity = 100;
@@ -22,10 +23,13 @@ export function passesLuhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+// Patterns spell digits [0-9]: a JSON Schema pattern is ECMAScript, where \d is ASCII only, but
+// clients (and fuzzers) may read it with a regex engine whose \d is any Unicode digit.
 const cardNumber = z
   .string()
-  .transform((value) => value.replace(/[\s-]/g, ''))
-  .pipe(z.string().regex(/^\d{12,19}$/, '12 to 19 digits'))
+  .regex(/^[ -]*(?:[0-9][ -]*){12,19}$/, '12 to 19 digits, spaces and "-" between them allowed')
+  .describe('12 to 19 digits passing the Luhn check; spaces and "-" are ignored')
+  .transform((value) => value.replace(/[ -]/g, ''))
   .refine(passesLuhn, 'not a valid card number');
 
 export const orderInputSchema = z.strictObject({
@@ -33,12 +37,15 @@ export const orderInputSchema = z.strictObject({
     .array(z.strictObject({ offerId: catalogId, quantity: z.int().min(1).max(maxQuantity) }))
     .min(1)
     .max(maxOrderLines)
-    .refine((items) => new Set(items.map((item) => item.offerId)).size === items.length, 'each offer once'),
+    .refine((items) => new Set(items.map((item) => item.offerId)).size === items.length, 'each offer once')
+    .describe('Each offer at most once'),
   shippingAddress: z.strictObject({
-    recipient: z.string().trim().min(1).max(50),
-    phone: z.string().regex(/^0\d{1,2}-?\d{3,4}-?\d{4}$/, 'a Korean phone number, e.g. 010-1234-5678'),
-    postalCode: z.string().regex(/^\d{5}$/, 'five digits'),
-    line1: z.string().trim().min(1).max(200),
+    recipient: text(50),
+    phone: z
+      .string()
+      .regex(/^0[0-9]{1,2}-?[0-9]{3,4}-?[0-9]{4}$/, 'a Korean phone number, e.g. 010-1234-5678'),
+    postalCode: z.string().regex(/^[0-9]{5}$/, 'five digits'),
+    line1: text(200),
     line2: z.string().trim().max(200).optional(),
   }),
   payment: z.strictObject({

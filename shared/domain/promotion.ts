@@ -5,10 +5,11 @@
  */
 import * as z from 'zod';
 import { catalogId, compareIds } from './catalog';
+import { text } from './text';
 
-const startTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'hh:mm, 00:00 to 23:59');
+const startTime = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'hh:mm, 00:00 to 23:59');
 // An end may also be the end of the day itself.
-const endTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'hh:mm, 00:00 to 24:00');
+const endTime = z.string().regex(/^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, 'hh:mm, 00:00 to 24:00');
 
 // Weekly and monthly slots are whole days unless told otherwise.
 const wholeDays = { start: startTime.default('00:00'), end: endTime.default('24:00') };
@@ -19,7 +20,7 @@ const unique = (values: readonly number[]) => new Set(values).size === values.le
 const daysPerMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const monthDay = z
   .string()
-  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'MM-DD')
+  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, 'MM-DD')
   .refine(
     (value) => Number(value.slice(3)) <= (daysPerMonth[Number(value.slice(0, 2)) - 1] ?? 0),
     'not a day of that month',
@@ -53,7 +54,7 @@ export type PromotionSchedule = z.output<typeof promotionScheduleSchema>;
 export const promotionScopeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('all') }),
   // Shaped like the offer fields they are compared with, so a scope that can match nothing is refused.
-  z.strictObject({ kind: z.literal('category'), category: z.string().trim().min(1).max(100) }),
+  z.strictObject({ kind: z.literal('category'), category: text(100) }),
   z.strictObject({ kind: z.literal('seller'), sellerId: z.string().min(1).max(64) }),
   z.strictObject({ kind: z.literal('group'), groupId: catalogId }),
 ]);
@@ -87,7 +88,7 @@ const units = (max: number) => z.int().min(1).max(max).optional();
 /** What an admin sends to create or replace a promotion (PUT /promotions/{promotionId}). */
 export const promotionInputSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
+    name: text(100),
     schedule: promotionScheduleSchema,
     timeZone: timeZone.default(defaultPromotionTimeZone),
     scope: promotionScopeSchema,

@@ -27,6 +27,13 @@ export class ValidationError extends ApiError {
   }
 }
 
+/** Input the document's schema allows that breaks a rule its description states. */
+export class RuleViolationError extends ApiError {
+  constructor(details: ErrorDetail[]) {
+    super(422, 'rule_violated', 'The request matches the schema but breaks a rule of this endpoint', details);
+  }
+}
+
 export class MalformedJsonError extends ApiError {
   constructor() {
     super(400, 'malformed_json', 'The request body is not valid JSON');

@@ -41,6 +41,8 @@ export interface RouteInput<Params, Query, Body, Caller = CallerOf<undefined>> {
   params: Params;
   query: Query;
   body: Body;
+  /** The headers the route's `headers` schema names, validated (lower-case names). */
+  headers: Record<string, string | undefined>;
   /** Who is calling, from the verified access token (see the route's `auth`). */
   caller: Caller;
 }
@@ -101,7 +103,7 @@ export function handlerStack<
     .use(validateInput(route))
     .handler(async (event, context) => {
       // validate-input parsed these with the route's own schemas, so they have the schemas' types.
-      const input = { ...event.validated, caller: event.caller } as RouteInput<
+      const input = { ...event.validated, caller: event.caller } as unknown as RouteInput<
         z.output<Params>,
         z.output<Query>,
         z.output<Body>,

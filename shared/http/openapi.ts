@@ -21,12 +21,68 @@ const errorSchema = z.object({
   }),
 });
 
+/** What every operation may answer, from shared/http or from API Gateway in front of it. */
 const commonErrors: Record<number, string> = {
-  400: 'Malformed JSON or input that does not match the schema',
-  413: 'Body larger than the endpoint accepts',
-  415: 'Body not sent as application/json',
-  500: 'Unexpected failure; nothing about it is revealed',
+  400: 'validation_failed or malformed_json: input that does not match the schema, or not JSON',
+  413: 'payload_too_large: body larger than the endpoint accepts (API Gateway refuses any over 10 MB)',
+  500: 'internal_error: unexpected failure; nothing about it is revealed',
+  502: 'internal_error: the function failed before answering (API Gateway)',
+  504: 'internal_error: the function did not answer within the integration timeout (API Gateway)',
 };
+
+/** A zod schema's children, for walking it (zod 4's definitions; the wrappers shared/http uses). */
+function childrenOf(schema: z.ZodType): z.ZodType[] {
+  const def = schema._zod.def as unknown as Record<string, unknown>;
+  const children: unknown[] = [
+    def.innerType,
+    def.in,
+    def.out,
+    def.element,
+    def.left,
+    def.right,
+    def.valueType,
+  ];
+  if (def.shape) children.push(...Object.values(def.shape as Record<string, unknown>));
+  if (Array.isArray(def.options)) children.push(...def.options);
+  if (Array.isArray(def.items)) children.push(...def.items);
+  return children.filter((child): child is z.ZodType => child instanceof z.ZodType);
+}
+
+/**
+ * Whether a schema (or a part of it) has a refinement: a rule in code that JSON Schema cannot
+ * state, which validate-input answers with 422 rule_violated.
+ */
+export function hasRefinement(schema: z.ZodType | undefined): boolean {
+  if (!schema) return false;
+  const checks = (schema._zod.def.checks ?? []) as Array<{ _zod: { def: { check: string } } }>;
+  return checks.some((check) => check._zod.def.check === 'custom') || childrenOf(schema).some(hasRefinement);
+}
+
+/** The statuses the shared layers answer for a route, by status, with their descriptions. */
+export function sharedErrors(route: Route): Record<number, string> {
+  const errors: Record<number, string> = {
+    ...commonErrors,
+    429:
+      route.rateLimit === false
+        ? 'too_many_requests: API Gateway throttled the function (no per-client limit here); see Retry-After'
+        : 'too_many_requests: the client used up its rate limit, or API Gateway throttled the function; see Retry-After',
+  };
+  if (route.body !== undefined) errors[415] = 'unsupported_media_type: body not sent as application/json';
+  if (Array.isArray(route.auth)) {
+    errors[401] = 'unauthorized: no valid access token (missing, expired, tampered or for another audience)';
+    errors[403] = `forbidden: the caller has none of the roles ${route.auth.join(', ')}`;
+  }
+  if (route.params !== undefined && route.notFound !== false) {
+    errors[404] = 'not_found: nothing by that id (or nothing the caller may see)';
+  }
+  if ([route.params, route.query, route.headers, route.body].some(hasRefinement)) {
+    errors[422] = 'rule_violated: the input matches the schema but breaks a rule its descriptions state';
+  }
+  if ((route.priority ?? defaultPriority) !== 'essential') {
+    errors[503] = 'overloaded: shed while the platform is under a traffic spike; see Retry-After';
+  }
+  return errors;
+}
 
 /** Responses in the shared error shape, from their descriptions by status. */
 const asErrors = (descriptions: Record<string, string>) =>
@@ -43,7 +99,7 @@ export interface ApiInfo {
   description: string;
 }
 
-/** The OpenAPI 3.1 document of the routes, with the common error responses on every operation. */
+/** The OpenAPI 3.1 document of the routes, with the statuses of the shared layers on every operation. */
 export function openApiDocument(routes: readonly Route[], info: ApiInfo) {
   const registry = new OpenAPIRegistry();
   registry.register('Error', errorSchema);
@@ -54,31 +110,15 @@ export function openApiDocument(routes: readonly Route[], info: ApiInfo) {
     description: 'Access token from POST /auth/login',
   });
   for (const route of routes) {
-    const authErrors: Record<number, string> = Array.isArray(route.auth)
-      ? {
-          401: 'No valid access token (missing, expired, tampered or for another audience)',
-          403: `The caller has none of the roles: ${route.auth.join(', ')}`,
-        }
-      : {};
-    const errors = asErrors(
-      Object.fromEntries(
-        Object.entries({ ...commonErrors, ...authErrors }).filter(
-          ([status]) => route.body !== undefined || (status !== '413' && status !== '415'),
-        ),
-      ),
-    );
-    // What the protections of shared/http answer; a route's own description of a status wins.
-    const protections: Record<number, string> = {};
-    if (route.rateLimit !== false) {
-      protections[429] = 'too_many_requests: the client used up its rate limit; see Retry-After';
-    }
-    if ((route.priority ?? defaultPriority) !== 'essential') {
-      protections[503] = 'overloaded: shed while the platform is under a traffic spike; see Retry-After';
-    }
+    const shared = sharedErrors(route);
+    // A status both declare: the route's own schema, both descriptions.
     const others = Object.fromEntries(
       Object.entries(route.otherResponses ?? {}).map(([status, response]) => [
         status,
-        { description: response.description, content: { 'application/json': { schema: response.schema } } },
+        {
+          description: [shared[Number(status)], response.description].filter(Boolean).join('; '),
+          content: { 'application/json': { schema: response.schema } },
+        },
       ]),
     );
     registry.registerPath({
@@ -94,6 +134,7 @@ export function openApiDocument(routes: readonly Route[], info: ApiInfo) {
       request: {
         params: route.params as z.ZodObject | undefined,
         query: route.query as z.ZodObject | undefined,
+        headers: route.headers,
         body: route.body
           ? { required: true, content: { 'application/json': { schema: route.body } } }
           : undefined,
@@ -104,9 +145,8 @@ export function openApiDocument(routes: readonly Route[], info: ApiInfo) {
           // 204 No Content has no body to describe.
           ...(route.successStatus !== 204 && { content: { 'application/json': { schema: route.response } } }),
         },
-        ...asErrors(protections),
+        ...asErrors(shared),
         ...others,
-        ...errors,
       },
     });
   }

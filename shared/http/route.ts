@@ -33,12 +33,26 @@ export interface Route<
   tags: string[];
   params?: Params;
   query?: Query;
+  /**
+   * Request headers the endpoint reads, by lower-case name (as http-header-normalizer passes them);
+   * headers it does not name pass unchecked.
+   */
+  headers?: z.ZodObject;
   body?: Body;
   response: Response;
   /** Status of a successful answer (default 200). */
   successStatus?: number;
-  /** Other statuses the endpoint answers with, besides the error statuses every route has. */
+  /**
+   * Other statuses the endpoint answers with, besides those the shared layers add (./openapi:
+   * validation, limits, auth, protections, the gateway's, and 404 for a route with path params).
+   */
   otherResponses?: Record<number, { description: string; schema: z.ZodType }>;
+  /**
+   * `false` for a route with path parameters that never answers 404 (one that creates what it
+   * names, or whose parameter is an enum). Default: a route with path parameters names something
+   * that may not exist, and answers 404 `not_found` then.
+   */
+  notFound?: boolean;
   /** Largest accepted body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
   /** Omitted: anyone may call. */

@@ -89,16 +89,19 @@ function gatewayError(
   response.end(body);
 }
 
-function singleAndMulti(entries: Iterable<[string, string]>) {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+/**
+ * The single- and multi-value maps of headers or query parameters, as API Gateway builds them: own
+ * properties for every name a client sends, `__proto__` and `constructor` included (a plain object
+ * would take `__proto__` for its prototype and fail on it).
+ */
+export function singleAndMulti(entries: Iterable<[string, string]>) {
+  const single = new Map<string, string>();
+  const multi = new Map<string, string[]>();
   for (const [key, value] of entries) {
-    single[key] = value;
-    const values = multi[key] ?? [];
-    values.push(value);
-    multi[key] = values;
+    single.set(key, value);
+    multi.set(key, [...(multi.get(key) ?? []), value]);
   }
-  return { single, multi };
+  return { single: Object.fromEntries(single), multi: Object.fromEntries(multi) };
 }
 
 function headerEntries(request: IncomingMessage): Array<[string, string]> {

@@ -317,10 +317,10 @@ describe('bad input', () => {
     [
       'the email as password',
       weak({ email: 'same.as.pw@example.com', password: 'Same.As.Pw@example.com' }),
-      400,
-      'validation_failed',
+      422,
+      'rule_violated',
     ],
-    ['an obvious password', weak({ password: 'password123' }), 400, 'validation_failed'],
+    ['an obvious password', weak({ password: 'password123' }), 422, 'rule_violated'],
     ['a future birth year', weak({ birthYear: 3000 }), 400, 'validation_failed'],
     ['an unknown region', weak({ region: 'atlantis' }), 400, 'validation_failed'],
     ['malformed JSON', ['POST', '/auth/login', '{"email":'], 400, 'malformed_json'],

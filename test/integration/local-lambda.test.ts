@@ -187,6 +187,11 @@ describe('failures', () => {
     expect(await huge.json()).toMatchObject({ error: { code: 'payload_too_large' } });
   });
 
+  it('serves a request whatever header and query names it sends, __proto__ included', async () => {
+    const answer = await api('/counter?__proto__=1&constructor=2', { headers: { __proto__: '4}' } });
+    expect(answer.status).toBe(200);
+  });
+
   it("refuses an Invoke API payload over Lambda's 6 MB, and an unknown function", async () => {
     const url = (name: string) =>
       `http://127.0.0.1:${runtime.lambdaPort}/2015-03-31/functions/${name}/invocations`;

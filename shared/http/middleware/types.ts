@@ -6,6 +6,7 @@ import type { Caller } from '../../domain/member';
 export interface ValidatedInput {
   params: unknown;
   query: unknown;
+  headers: unknown;
   body: unknown;
 }
 

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { type ErrorDetail, MalformedJsonError, UnsupportedMediaTypeError, ValidationError } from '../errors';
+import {
+  type ErrorDetail,
+  MalformedJsonError,
+  RuleViolationError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../errors';
 import type { Route } from '../route';
 import type { HttpEvent, HttpMiddleware } from './types';
 
@@ -17,36 +23,48 @@ function parseJsonBody(event: HttpEvent): unknown {
   }
 }
 
-function check(
-  schema: z.ZodType | undefined,
-  value: unknown,
-  where: string,
-  details: ErrorDetail[],
-): unknown {
+interface Problem extends ErrorDetail {
+  /** A refinement's issue: a rule the schema's JSON Schema cannot state (see ./openapi). */
+  rule: boolean;
+}
+
+function check(schema: z.ZodType | undefined, value: unknown, where: string, problems: Problem[]): unknown {
   if (!schema) return value;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
-    details.push({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message });
+    problems.push({
+      path: [where, ...issue.path.map(String)].join('.'),
+      message: issue.message,
+      rule: issue.code === 'custom',
+    });
   }
   return undefined;
 }
 
 /**
- * Parses the JSON body and validates path parameters, query string and body against the route's
- * schemas; every problem is reported at once as 400 `validation_failed` with its path.
+ * Parses the JSON body and validates path parameters, query string, headers and body against the
+ * route's schemas; every problem is reported at once with its path. Input the route's document
+ * refuses is 400 `validation_failed`; input it allows that breaks only rules JSON Schema cannot
+ * state (refinements: a common password, a date range the wrong way round) is 422 `rule_violated`.
  */
 export function validateInput(route: Route): HttpMiddleware {
   return {
     before: async ({ event }) => {
       const body = route.body ? parseJsonBody(event) : undefined;
-      const details: ErrorDetail[] = [];
+      const problems: Problem[] = [];
       const validated = {
-        params: check(route.params, event.pathParameters ?? {}, 'params', details),
-        query: check(route.query, event.queryStringParameters ?? {}, 'query', details),
-        body: check(route.body, body, 'body', details),
+        params: check(route.params, event.pathParameters ?? {}, 'params', problems),
+        query: check(route.query, event.queryStringParameters ?? {}, 'query', problems),
+        headers: check(route.headers, event.headers ?? {}, 'headers', problems),
+        body: check(route.body, body, 'body', problems),
       };
-      if (details.length > 0) throw new ValidationError(details);
+      if (problems.length > 0) {
+        const details = problems.map(({ path, message }) => ({ path, message }));
+        throw problems.every((problem) => problem.rule)
+          ? new RuleViolationError(details)
+          : new ValidationError(details);
+      }
       event.validated = validated;
     },
   };

@@ -50,13 +50,78 @@ describe('the OpenAPI document', () => {
     expect(responses('/search', 'get')).toEqual(expect.arrayContaining(['429', '503']));
     expect(responses('/orders', 'post')).toContain('429');
     expect(responses('/orders', 'post')).not.toContain('503');
-    // The health probe is neither; its 503 is its own (a dependency down).
-    expect(responses('/health', 'get')).not.toContain('429');
+    // The health probe has no per-client limit (only API Gateway's throttling) and is never shed;
+    // its 503 is its own (a dependency down).
+    expect(document.paths?.['/health']?.get?.responses?.['429']?.description).toMatch(/no per-client limit/);
     expect(document.paths?.['/health']?.get?.responses?.['503']?.description).toMatch(/dependency/);
   });
 
   it('lists each route once, with a unique operation id', () => {
     const ids = allRoutes.map((route) => route.operationId);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('the constraints and statuses the document states', () => {
+  type Operation = {
+    parameters?: Array<{ name: string; in: string; required?: boolean; schema: Record<string, unknown> }>;
+    requestBody?: { content: { 'application/json': { schema: Record<string, unknown> } } };
+    responses: Record<string, unknown>;
+  };
+  const operation = (route: string, method: string) =>
+    (document.paths?.[route] as Record<string, Operation> | undefined)?.[method] as Operation;
+  const bodyOf = (route: string, method: string) =>
+    operation(route, method).requestBody?.content['application/json'].schema as {
+      properties: Record<string, Record<string, unknown>>;
+      minProperties?: number;
+    };
+
+  it('declares on every operation what the shared layers and the gateway may answer', () => {
+    for (const route of allRoutes) {
+      const statuses = Object.keys(operation(route.path, route.method).responses);
+      expect({ route: route.operationId, statuses }).toEqual({
+        route: route.operationId,
+        statuses: expect.arrayContaining(['400', '413', '429', '500', '502', '504']),
+      });
+      if (route.body) expect(statuses).toContain('415');
+      if (Array.isArray(route.auth)) expect(statuses).toEqual(expect.arrayContaining(['401', '403']));
+      if (route.params && route.notFound !== false) expect(statuses).toContain('404');
+    }
+    expect(Object.keys(operation('/groups/{groupId}/offers', 'get').responses)).toContain('404');
+    expect(Object.keys(operation('/offers/{offerId}', 'put').responses)).not.toContain('404');
+  });
+
+  it('declares 422 where a schema has a rule JSON Schema cannot state', () => {
+    expect(Object.keys(operation('/members', 'post').responses)).toContain('422');
+    expect(Object.keys(operation('/history', 'get').responses)).toContain('422');
+    expect(Object.keys(operation('/auth/login', 'post').responses)).not.toContain('422');
+  });
+
+  it("states sign-up's email format and password length, and that a profile change changes something", () => {
+    const { properties } = bodyOf('/members', 'post');
+    expect(properties.email).toMatchObject({
+      format: 'email',
+      maxLength: 254,
+      pattern: z.regexes.email.source,
+    });
+    expect(properties.password).toMatchObject({ minLength: 10, maxLength: 128 });
+    expect(bodyOf('/members/me', 'patch').minProperties).toBe(1);
+  });
+
+  it('states the Idempotency-Key header checkout requires, with its format', () => {
+    const header = operation('/orders', 'post').parameters?.find((parameter) => parameter.in === 'header');
+    expect(header).toMatchObject({
+      name: 'idempotency-key',
+      required: true,
+      schema: { pattern: '^[A-Za-z0-9_.:-]{8,100}$' },
+    });
+  });
+
+  it('states keyword limits as sent, and patterns any regex engine reads alike (no \\d or \\w)', () => {
+    const q = operation('/search', 'get').parameters?.find((parameter) => parameter.name === 'q');
+    expect(q?.schema).toMatchObject({ maxLength: 50, pattern: '[^\\s\\ufeff]' });
+    const patterns = JSON.stringify(document).match(/"pattern":"(?:[^"\\]|\\.)*"/g) ?? [];
+    expect(patterns.length).toBeGreaterThan(5);
+    for (const pattern of patterns) expect(pattern).not.toMatch(/\\\\[dw]/);
   });
 });
