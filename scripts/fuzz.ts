@@ -10,7 +10,9 @@
  *
  * A pass signs up a fresh account, so nothing one pass does (a withdrawal, a logout) touches the
  * next. Within a pass the withdrawal runs alone, after everything else: it ends the account the
- * token names, and every operation after it would only answer 401/404.
+ * token names, and every operation after it would only answer 401/404. Operations without
+ * security in the document (sign-up, login, health, price comparison...) never read a token: they
+ * are fuzzed once, in the anonymous pass, and the run prints them.
  *
  *   npm run test:fuzz -- [--examples 6] [--only anonymous,member,seller,admin] [--api <url>]
  *
@@ -122,7 +124,25 @@ function schemathesis(args: string[], logFile: string): Promise<Outcome> {
   });
 }
 
-async function fuzzPass(api: OfflineApi, caller: Caller, examples: number): Promise<PassResult> {
+/** Operation ids of the document's operations that declare no security: no token is read there. */
+async function publicOperations(baseUrl: string): Promise<string[]> {
+  const response = await fetch(`${baseUrl}/openapi.json`);
+  if (!response.ok) throw new Error(`GET /openapi.json answered ${response.status}`);
+  const document = (await response.json()) as {
+    paths: Record<string, Record<string, { operationId: string; security?: unknown[] }>>;
+  };
+  return Object.values(document.paths)
+    .flatMap((operations) => Object.values(operations))
+    .filter((operation) => operation.security === undefined)
+    .map((operation) => operation.operationId);
+}
+
+async function fuzzPass(
+  api: OfflineApi,
+  caller: Caller,
+  examples: number,
+  publicIds: readonly string[],
+): Promise<PassResult> {
   const started = Date.now();
   const token = caller === 'anonymous' ? undefined : await accessTokenOf(api.baseUrl, caller);
   const common = [
@@ -141,7 +161,8 @@ async function fuzzPass(api: OfflineApi, caller: Caller, examples: number): Prom
     process.env.FUZZ_SEED ?? String(Date.now()),
     ...(token ? ['--header', `Authorization: Bearer ${token}`] : []),
   ];
-  const exclude = lastOperations.flatMap((id) => ['--exclude-operation-id', id]);
+  const skipped = caller === 'anonymous' ? [] : publicIds;
+  const exclude = [...lastOperations, ...skipped].flatMap((id) => ['--exclude-operation-id', id]);
   const include = lastOperations.flatMap((id) => ['--include-operation-id', id]);
   console.log(`\n=== fuzz: ${caller} (up to ${examples} examples per operation per phase) ===`);
   const main = await schemathesis([...common, ...exclude], path.join(reportDir, `${caller}.log`));
@@ -183,7 +204,9 @@ async function main(): Promise<void> {
     api = given
       ? { baseUrl: given, output: () => '', stop: async () => undefined }
       : await startOffline(profile);
-    for (const caller of selected) results.push(await fuzzPass(api, caller, examples));
+    const publicIds = await publicOperations(api.baseUrl);
+    console.log(`operations without security, fuzzed in the anonymous pass only: ${publicIds.join(', ')}`);
+    for (const caller of selected) results.push(await fuzzPass(api, caller, examples, publicIds));
   } finally {
     await api?.stop();
     if (started.length > 0) await down(profile, console.log, started.map(componentNamed));
@@ -197,6 +220,7 @@ async function main(): Promise<void> {
     );
   }
   console.log(`operations run last in each pass: ${lastOperations.join(', ')} (ends the caller's account)`);
+  console.log('operations without security run in the anonymous pass only (they read no token)');
   console.log(
     `logs: ${path.relative(repoRoot, reportDir)}/<caller>.log; whole run ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
   );
