@@ -134,18 +134,28 @@ export type SignUp = z.output<ReturnType<typeof signUpSchema>>;
 
 /** A profile change: any of the profile's fields, at least one. */
 export function profileChangeSchema(now: () => Date = () => new Date()) {
-  return z
-    .strictObject({
-      name: name.optional(),
-      birthYear: birthYear(now).optional(),
-      gender: z.enum(genders).optional(),
-      region: z.enum(regions).optional(),
-    })
-    .refine(
-      (change) => Object.values(change).some((value) => value !== undefined),
-      'Change at least one field',
-    )
-    .meta({ minProperties: 1 });
+  return (
+    z
+      .strictObject({
+        name: name.optional(),
+        birthYear: birthYear(now).optional(),
+        gender: z.enum(genders).optional(),
+        region: z.enum(regions).optional(),
+      })
+      // The document states it as minProperties, so it is a schema problem (400), not a rule (422).
+      .superRefine((change, context) => {
+        if (Object.values(change).some((value) => value !== undefined)) return;
+        context.addIssue({
+          code: 'too_small',
+          origin: 'object',
+          minimum: 1,
+          inclusive: true,
+          input: change,
+          message: 'Change at least one field',
+        });
+      })
+      .meta({ minProperties: 1 })
+  );
 }
 export type ProfileChange = z.output<ReturnType<typeof profileChangeSchema>>;
 
