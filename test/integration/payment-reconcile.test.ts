@@ -127,7 +127,7 @@ describe('a cancel racing the payment', () => {
     return { memberId, offerId, input };
   }
 
-  /** Checkout with the buyer's cancel landing at `moment` of the payment. */
+  /** Checkout with the buyer's cancel landing at `moment` of the payment: after the authorization, or just before the capture. */
   async function raced(moment: 'capture' | 'authorize') {
     const { memberId, offerId, input } = await buyerAndOffer();
     const cancelFirst = (orderId: string) => cancelOrder(memberId, orderId, sandbox);
@@ -151,7 +151,7 @@ describe('a cancel racing the payment', () => {
   }
 
   it.each(['authorize', 'capture'] as const)(
-    'voids the payment when the cancel lands right after the %s: cancelled, nothing charged, stock back',
+    'voids the payment when the cancel lands at the %s: cancelled, nothing charged, stock back',
     async (moment) => {
       const { answer, order, offerId } = await raced(moment);
       expect(order?.status).toBe('cancelled');
