@@ -104,8 +104,11 @@ async function listOffer(overrides: Parameters<typeof offerInput>[0], who = sell
   return offerId;
 }
 
-const stockOf = async (offerId: string) =>
-  (await call('GET', `/offers/${offerId}`, undefined, seller.auth)).body.stock as number;
+async function stockOf(offerId: string, who = seller): Promise<number> {
+  const answer = await call('GET', `/offers/${offerId}`, undefined, who.auth);
+  expect(answer).toMatchObject({ status: 200, body: { stock: expect.any(Number) } });
+  return answer.body.stock;
+}
 
 function orderBody(
   items: { offerId: string; quantity: number }[],
@@ -505,15 +508,15 @@ describe('an open market: each seller ships and refunds only its own part', () =
     const complete = (returnId: string, who: typeof sellerA) =>
       call('POST', `/orders/${orderId}/returns/${returnId}/complete`, undefined, who.auth);
     expect((await complete(returnOf(tv), sellerA)).status).toBe(404);
-    const tvStock = await stockOf(tv);
+    const tvStock = await stockOf(tv, sellerB);
     const cheapBack = await complete(returnOf(cheap), sellerA);
     expect(cheapBack.body.return).toMatchObject({ refund: { items: 1, shipping: 0, total: 1 } });
-    expect(await stockOf(tv)).toBe(tvStock);
+    expect(await stockOf(tv, sellerB)).toBe(tvStock);
     expect((await paymentOf(orderId))?.refunded).toBe(1);
 
     const tvBack = await complete(returnOf(tv), sellerB);
     expect(tvBack.body.return).toMatchObject({ refund: { items: 1_500_000, shipping: 0, total: 1_500_000 } });
-    expect(await stockOf(tv)).toBe(tvStock + 1);
+    expect(await stockOf(tv, sellerB)).toBe(tvStock + 1);
     mine = await call('GET', `/orders/${orderId}`, undefined, buyer.auth);
     expect(mine.body).toMatchObject({ status: 'partially_returned', payment: { refunded: 1_500_001 } });
 
@@ -542,7 +545,7 @@ describe('an open market: each seller ships and refunds only its own part', () =
       amount: 3_005_001,
       refunded: 3_005_001,
     });
-    expect(await stockOf(tv)).toBe(tvStock + 2);
+    expect(await stockOf(tv, sellerB)).toBe(tvStock + 2);
 
     const events = await eventually('the return events', () => {
       const found = eventsOf(orderId).filter((event) => event.type === 'OrderReturned');
@@ -581,7 +584,7 @@ describe('an open market: each seller ships and refunds only its own part', () =
     const tv = await listOffer({ groupId: `g${uniqueToken()}`, price: 1_500_000, stock: 3 }, sellerB);
     const own = await order(orderBody([{ offerId: tv, quantity: 1 }]), `key-${randomUUID()}`, sellerB);
     expect(own).toMatchObject({ status: 403, body: { error: { code: 'own_offer' } } });
-    expect(await stockOf(tv)).toBe(3);
+    expect(await stockOf(tv, sellerB)).toBe(3);
     const other = await order(orderBody([{ offerId: tv, quantity: 1 }]), `key-${randomUUID()}`, sellerA);
     expect(other.status).toBe(201);
   });
@@ -661,7 +664,7 @@ describe('an open market: each seller ships and refunds only its own part', () =
       buyer.auth,
     );
     expect(requested.status).toBe(200);
-    const stock = await stockOf(b);
+    const stock = await stockOf(b, sellerB);
     const done = await call(
       'POST',
       `/orders/${orderId}/returns/${requested.body.returns[0].returnId}/complete`,
@@ -669,7 +672,7 @@ describe('an open market: each seller ships and refunds only its own part', () =
       sellerB.auth,
     );
     expect(done.body.return.refund).toEqual({ items: 20_000, shipping: 2_000, total: 22_000 });
-    expect(await stockOf(b)).toBe(stock + 1);
+    expect(await stockOf(b, sellerB)).toBe(stock + 1);
     const after = await call('GET', `/orders/${orderId}`, undefined, buyer.auth);
     expect(after.body).toMatchObject({ status: 'partially_returned', version: 6 });
     expect((await paymentOf(orderId))?.refunded).toBe(22_000);
