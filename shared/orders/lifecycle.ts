@@ -12,7 +12,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../domain/member';
+import type { Caller } from '../domain/member';
 import {
   type AfterSalesInput,
   canMoveShipment,
@@ -35,11 +35,6 @@ import { orderEventEntry, orderEventTypes } from './events';
 import { refund, releasePayment } from './payment';
 import { markPromotions, promotionsOf } from './promotions';
 import { buyersOrder } from './view';
-
-export interface Caller {
-  memberId: string;
-  roles: readonly Role[];
-}
 
 const illegal = (order: Order, what: string) =>
   new ConflictError(

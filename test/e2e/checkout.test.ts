@@ -16,6 +16,7 @@ import { closeRedis } from '../../shared/redis/client';
 import { kafka as kafkaComponent } from '../../stack/components/kafka';
 import { loadProfile } from '../../stack/profiles';
 import { down, up } from '../../stack/stack';
+import { authorizationFor } from '../support/auth';
 import { offerInput, uniqueToken } from '../support/catalog';
 import { eventually, testKafka } from '../support/kafka';
 import { type OfflineApi, startOffline } from '../support/offline';
@@ -560,7 +561,7 @@ describe('an open market: each seller ships and refunds only its own part', () =
     );
   });
 
-  it('answers two sellers shipping at once, each its own shipment', async () => {
+  it('answers two sellers shipping at once, each its own shipment; a courier (admin) moves any', async () => {
     const a = await listOffer({ groupId: `g${uniqueToken()}`, price: 1_000, stock: 5 }, sellerA);
     const b = await listOffer({ groupId: `g${uniqueToken()}`, price: 2_000, stock: 5 }, sellerB);
     const placed = await order(
@@ -578,6 +579,15 @@ describe('an open market: each seller ships and refunds only its own part', () =
     const mine = await call('GET', `/orders/${orderId}`, undefined, buyer.auth);
     expect(mine.body.shipments.map((s: { status: string }) => s.status)).toEqual(['shipped', 'shipped']);
     expect(mine.body.version).toBe(4);
+    const courier = {
+      memberId: `courier-${randomUUID()}`,
+      auth: await authorizationFor({ memberId: `courier-${randomUUID()}`, roles: ['member', 'admin'] }),
+    };
+    const delivered = await ship(orderId, sellerB.memberId, 'delivered', courier);
+    expect(delivered).toMatchObject({
+      status: 200,
+      body: { shipment: { sellerId: sellerB.memberId, status: 'delivered' } },
+    });
   });
 
   it('refuses a seller buying its own offer, taking nothing', async () => {
