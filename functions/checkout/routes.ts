@@ -1,11 +1,45 @@
-/** Contracts of checkout: placing orders, the buyer's orders, cancellation, returns, delivery. */
+/** Contracts of checkout: placing orders, the buyer's orders, cancellation, returns, shipments. */
 import * as z from 'zod';
 import { roles } from '../../shared/domain/member';
-import { deliveryStatuses, orderInputSchema, orderStatuses } from '../../shared/domain/order';
+import {
+  afterSalesInputSchema,
+  deliveryStatuses,
+  orderInputSchema,
+  orderStatuses,
+  shipmentStatuses,
+} from '../../shared/domain/order';
 import { text } from '../../shared/domain/text';
 import { defineRoute } from '../../shared/http';
 
 const won = z.int().describe('Won');
+const shipment = z.object({
+  sellerId: z.string(),
+  status: z.enum(shipmentStatuses),
+  shippingFee: won,
+  trackingNumber: z.string().optional(),
+  events: z
+    .array(
+      z.object({ status: z.enum(shipmentStatuses), at: z.string(), trackingNumber: z.string().optional() }),
+    )
+    .describe('Each move after placement, oldest first'),
+});
+const returnRequest = z.object({
+  returnId: z.string(),
+  kind: z.enum(['return', 'exchange']),
+  offerId: z.string(),
+  sellerId: z.string(),
+  quantity: z.int(),
+  reason: z.string(),
+  status: z.enum(['requested', 'completed']),
+  requestedAt: z.string(),
+  completedAt: z.string().optional(),
+  refund: z
+    .object({ items: won, shipping: won, total: won })
+    .optional()
+    .describe(
+      "A completed return's refund: the units' charge, and the seller's shipping fee once its whole shipment is returned",
+    ),
+});
 const order = z.object({
   orderId: z.string(),
   status: z.enum(orderStatuses),
@@ -38,11 +72,12 @@ const order = z.object({
   placedAt: z.string(),
   updatedAt: z.string(),
   version: z.int(),
-  trackingNumber: z.string().optional(),
+  shipments: z.array(shipment).describe('One per seller, each with its own status and tracking'),
+  returns: z.array(returnRequest).describe('Returns and exchanges, one per line asked about'),
 });
 
 const orderParams = z.strictObject({ orderId: z.uuid() });
-const reason = z.strictObject({ reason: text(500) });
+const entityIdParam = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 const conflict = (description: string) => ({ description, schema: z.unknown() });
 
 export const placeOrderRoute = defineRoute({
@@ -70,6 +105,7 @@ export const placeOrderRoute = defineRoute({
       schema: order,
     },
     402: conflict('payment_declined: the order exists with status payment_failed and its stock is back'),
+    403: conflict('forbidden: the caller has no role; own_offer: a seller cannot buy its own offer'),
     404: conflict('not_found: an offer does not exist'),
     409: conflict('out_of_stock, offer_changed (review and retry) or request_in_progress (retry)'),
     422: conflict('idempotency_key_reused: the key was used for a different request'),
@@ -113,10 +149,14 @@ export const cancelOrderRoute = defineRoute({
   priority: 'essential',
   params: orderParams,
   response: order,
-  otherResponses: { 409: conflict('illegal_transition: the order has shipped or ended') },
+  otherResponses: {
+    404: conflict('not_found: no order of the caller with this id'),
+    409: conflict('illegal_transition: a shipment has left, or the order ended; order_busy: retry'),
+    503: conflict('refund_pending: cancelled, the refund did not go through yet; repeat the request'),
+  },
 });
 
-/** A buyer's request about a delivered order, with a reason. */
+/** A buyer's request about units of delivered lines, with a reason. */
 const afterDelivery = <const Id extends string, const Path extends string>(
   operationId: Id,
   path: Path,
@@ -131,40 +171,70 @@ const afterDelivery = <const Id extends string, const Path extends string>(
     auth: roles,
     priority: 'essential',
     params: orderParams,
-    body: reason,
+    body: afterSalesInputSchema,
     response: order,
-    otherResponses: { 409: conflict('illegal_transition: the order is not delivered') },
-    maxBodyBytes: 4 * 1024,
+    otherResponses: {
+      404: conflict('not_found: no order of the caller with this id'),
+      409: conflict(
+        "not_delivered: a line's shipment is not delivered; quantity_exceeded: more units than are left to ask about; illegal_transition: the order was not paid; order_busy: retry",
+      ),
+      422: conflict('unknown_line: the order has no line of that offer'),
+    },
+    maxBodyBytes: 8 * 1024,
   });
 
 export const requestReturnRoute = afterDelivery(
   'requestReturn',
   '/orders/{orderId}/returns',
-  'Asks to return a delivered order (refunded when the seller receives it)',
+  'Asks to return units of delivered lines (each refunded when its seller receives them)',
 );
 
 export const requestExchangeRoute = afterDelivery(
   'requestExchange',
   '/orders/{orderId}/exchanges',
-  'Asks to exchange a delivered order',
+  'Asks to exchange units of delivered lines',
 );
 
-export const updateDeliveryRoute = defineRoute({
-  operationId: 'updateDelivery',
+const notYours = (what: string) =>
+  conflict(`not_found: no such order, or no ${what} of the caller in it (another seller's is never shown)`);
+
+export const updateShipmentRoute = defineRoute({
+  operationId: 'updateShipment',
   method: 'put',
-  path: '/orders/{orderId}/delivery',
-  summary: 'A seller of the order (or a courier acting as admin) moves its delivery on',
+  path: '/orders/{orderId}/shipments/{sellerId}',
+  summary: "A seller moves its own shipment of the order on (a courier, acting as admin, any seller's)",
   tags: ['checkout'],
   auth: ['seller', 'admin'],
   priority: 'essential',
-  params: orderParams,
+  params: z.strictObject({ orderId: z.uuid(), sellerId: entityIdParam }),
   body: z.strictObject({
-    status: z.enum(deliveryStatuses),
+    status: z.enum(deliveryStatuses).describe('shipped from preparing, delivered from shipped'),
     trackingNumber: text(50).optional(),
   }),
-  response: z.object({ orderId: z.string(), status: z.enum(orderStatuses), version: z.int() }),
-  otherResponses: { 409: conflict('illegal_transition') },
+  response: z.object({ orderId: z.string(), version: z.int(), shipment }),
+  otherResponses: {
+    404: notYours('shipment'),
+    409: conflict('illegal_transition: the shipment (or the order) does not allow it; order_busy: retry'),
+  },
   maxBodyBytes: 2 * 1024,
+});
+
+export const completeReturnRoute = defineRoute({
+  operationId: 'completeReturn',
+  method: 'post',
+  path: '/orders/{orderId}/returns/{returnId}/complete',
+  summary:
+    "The line's seller (or an admin) received the units: a return is refunded and restocked, an exchange completed",
+  tags: ['checkout'],
+  auth: ['seller', 'admin'],
+  priority: 'essential',
+  params: z.strictObject({ orderId: z.uuid(), returnId: entityIdParam }),
+  response: z.object({ orderId: z.string(), version: z.int(), return: returnRequest }),
+  otherResponses: {
+    404: notYours('return or exchange of a line'),
+    409: conflict('illegal_transition: already completed meanwhile; order_busy: retry'),
+    503: conflict('refund_pending: completed, the refund did not go through yet; repeat the request'),
+  },
 });
 
 export const checkoutRoutes = [
@@ -174,5 +244,6 @@ export const checkoutRoutes = [
   cancelOrderRoute,
   requestReturnRoute,
   requestExchangeRoute,
-  updateDeliveryRoute,
+  updateShipmentRoute,
+  completeReturnRoute,
 ];

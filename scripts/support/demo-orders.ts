@@ -1,7 +1,8 @@
 /**
- * Order events as checkout publishes them, generated for benchmarks and tests: orders of one to
- * three lines from a set of sellers and product groups, some under promotions, most paid, shipped
- * and delivered, a few failing payment, cancelled or returned with a refund. Seeded, so the same
+ * Order events of schema version 1 (one status per order, a return refunding all of it; consumers
+ * still read them), generated for benchmarks and tests: orders of one to three lines from a set
+ * of sellers and product groups, some under promotions, most paid, shipped and delivered, a few
+ * failing payment, cancelled or returned with a refund. Seeded, so the same
  * options give the same orders (event ids are fresh each run, as they would be).
  */
 import { randomUUID } from 'node:crypto';

@@ -18,6 +18,7 @@ export type Granularity = (typeof granularities)[number];
 export interface OrderFacts {
   orderId: string;
   items: readonly {
+    offerId: string;
     groupId: string;
     sellerId: string;
     quantity: number;
@@ -30,6 +31,11 @@ export interface OrderFacts {
   buyer: { ageBand: string; gender: string; region: string; amountBand: string };
   /** Won refunded by this event (cancellation of a paid order, return). */
   refund?: number;
+  /**
+   * The line a return paid back (order events of version 2): its offer, the units returned, and
+   * the won paid back for them and for shipping. Absent, a refund is of the whole order.
+   */
+  returned?: { offerId: string; quantity: number; amount: number; shipping: number };
 }
 
 export interface Contribution {
@@ -84,10 +90,22 @@ function refundOf(eventType: string, order: OrderFacts): number {
   return refundEvents.has(eventType) ? Math.max(0, order.refund ?? 0) : 0;
 }
 
+/**
+ * The lines an event counts: every line, or, for a return of one line, that line with the units
+ * returned.
+ */
+function countedLines(eventType: string, order: OrderFacts): OrderFacts['items'] {
+  const returned = refundEvents.has(eventType) ? order.returned : undefined;
+  if (!returned) return order.items;
+  return order.items
+    .filter((line) => line.offerId === returned.offerId)
+    .map((line) => ({ ...line, quantity: returned.quantity }));
+}
+
 /** Lines grouped by the value a dimension gives each (seller, product group, promotion). */
-function linesBy(order: OrderFacts, lineValue: (line: OrderFacts['items'][number]) => string) {
+function linesBy(lines: OrderFacts['items'], lineValue: (line: OrderFacts['items'][number]) => string) {
   const groups = new Map<string, OrderFacts['items'][number][]>();
-  for (const line of order.items) {
+  for (const line of lines) {
     const value = lineValue(line);
     groups.set(value, [...(groups.get(value) ?? []), line]);
   }
@@ -96,7 +114,8 @@ function linesBy(order: OrderFacts, lineValue: (line: OrderFacts['items'][number
 
 /**
  * Per-value contributions of an order's lines for a dimension: a paid order adds an order, units
- * and amount to each value its lines have; a full refund takes them back in the refund fields.
+ * and amount to each value its lines have; a refund takes back, in the refund fields, those of
+ * the lines it pays back (all of them, or the returned units of one line).
  */
 function lineContributions(
   eventType: string,
@@ -108,7 +127,7 @@ function lineContributions(
 ): Contribution[] {
   const paid = eventType === paidEvent;
   if (!paid && refundOf(eventType, order) === 0) return [];
-  return [...linesBy(order, lineValue)].map(([value, lines]) => {
+  return [...linesBy(countedLines(eventType, order), lineValue)].map(([value, lines]) => {
     const totals = lineTotals(lines);
     return { dimension, value, fields: paid ? paidFields(totals) : refundFields(totals) };
   });
@@ -123,7 +142,7 @@ export const purchasesReport: Report = {
     region: { shards: 1 },
     amountBand: { shards: 1 },
   },
-  fields: ['orders', 'units', 'amount', 'refunds', 'refunded'],
+  fields: ['orders', 'units', 'amount', 'refunds', 'refunded', 'returnedUnits'],
   contributions(eventType, order) {
     const { buyer } = order;
     const values = {
@@ -139,11 +158,18 @@ export const purchasesReport: Report = {
     } else {
       const refund = refundOf(eventType, order);
       if (refund === 0) return [];
-      fields = { refunds: 1, refunded: refund };
+      fields = {
+        refunds: 1,
+        refunded: refund,
+        returnedUnits: lineTotals(countedLines(eventType, order)).units,
+      };
     }
     return Object.entries(values).map(([dimension, value]) => ({ dimension, value, fields }));
   },
-  derived: (fields) => ({ netAmount: (fields.amount ?? 0) - (fields.refunded ?? 0) }),
+  derived: (fields) => ({
+    netAmount: (fields.amount ?? 0) - (fields.refunded ?? 0),
+    netUnits: (fields.units ?? 0) - (fields.returnedUnits ?? 0),
+  }),
 };
 
 const salesPaid = (totals: ReturnType<typeof lineTotals>) => ({
@@ -218,8 +244,20 @@ export const revenueReport: Report = {
     }
     const refund = refundOf(eventType, order);
     if (refund === 0) return [];
-    // A refund pays back the items first, then shipping; returned items are back in stock, so
-    // their cost comes off in the same proportion as their sales.
+    if (order.returned && refundEvents.has(eventType)) {
+      // A line's return says what it paid back for the units and for shipping; the units are back
+      // in stock, so their cost comes off.
+      const returned = lineTotals(countedLines(eventType, order));
+      const fields = {
+        refunds: 1,
+        refundedSales: order.returned.amount,
+        refundedShipping: order.returned.shipping,
+        refundedCost: returned.cost,
+      };
+      return [{ dimension: 'all', value: 'all', fields }];
+    }
+    // A whole order's refund pays back the items first, then shipping; returned items are back in
+    // stock, so their cost comes off in the same proportion as their sales.
     const refundedSales = Math.min(refund, totals.amount);
     const refundedCost = totals.amount === 0 ? 0 : Math.round((totals.cost * refundedSales) / totals.amount);
     const fields = {

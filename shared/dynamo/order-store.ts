@@ -1,7 +1,9 @@
 /**
  * The orders table, and the stock of the catalog's offers as orders take and give it back.
  * Items: an order, pk `ORDER#<orderId>`, sk `ORDER`, listed per buyer by gsi1 (`BUYER#<memberId>`,
- * `<placedAt>#<orderId>`, newest last).
+ * `<placedAt>#<orderId>`, newest last). An order stored before orders had shipments (one status
+ * and one `trackingNumber`) is read as one shipment per seller (legacyFulfilment) and stored in
+ * the new shape by its next change.
  *
  * Placing an order is one transaction: every line's stock taken (conditional on enough stock, the
  * offer listed and the price still the one charged), the order written, and its outbox entries
@@ -11,7 +13,14 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { OrderAmounts, OrderItem, OrderStatus } from '../domain/order';
+import {
+  legacyFulfilment,
+  type OrderAmounts,
+  type OrderItem,
+  type OrderStatus,
+  type ReturnRequest,
+  type Shipment,
+} from '../domain/order';
 import { type OutboxEntry, outboxPut } from '../outbox/entries';
 import { dynamoClient, tableName } from './client';
 import { giveBackPromotionUnits, type PromotionUse, takePromotionUnits } from './promotion-store';
@@ -38,7 +47,10 @@ export interface Order {
   updatedAt: string;
   /** Incremented by every change; every event of the order carries it. */
   version: number;
-  trackingNumber?: string;
+  /** One per seller of the lines, in the order of each seller's first line. */
+  shipments: Shipment[];
+  /** The buyer's returns and exchanges, oldest first. */
+  returns: ReturnRequest[];
 }
 
 /** A line could not be taken: not enough stock, or the offer changed or left the catalog. */
@@ -93,8 +105,10 @@ function orderItem(order: Order): Record<string, unknown> {
 }
 
 function orderFromItem(item: Record<string, unknown>): Order {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...order } = item;
-  return order as unknown as Order;
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...stored } = item;
+  if (Array.isArray(stored.shipments)) return stored as unknown as Order;
+  const { trackingNumber: _tracking, ...order } = stored as unknown as Order & { trackingNumber?: string };
+  return { ...order, ...legacyFulfilment(stored as unknown as Parameters<typeof legacyFulfilment>[0]) };
 }
 
 const takeStock = (item: OrderItem) => ({
@@ -207,18 +221,27 @@ export async function placeOrder(
   }
 }
 
+/** What a change pays back, when it does. */
+export interface ChangeRefund {
+  /** Won paid back by this change; `next.payment.refunded` already counts it. */
+  amount: number;
+}
+
 /**
- * Moves the order from one of `from` to `next.status`, writing `next` whole, giving back the stock
- * of `restock` lines (and their promoted units), with the outbox entries; OrderStatusConflictError
- * if it moved meanwhile.
+ * Moves the order from one of `from` (at the version before `next`) to `next`, writing it whole,
+ * giving back the stock of `restock` lines (and their promoted units; a line's quantity is the
+ * units given back), with the outbox entries; OrderStatusConflictError if it moved meanwhile. A
+ * refund is conditional on what the stored order has refunded so far: never past its total.
  */
 export async function changeOrder(
   next: Order,
   from: readonly OrderStatus[],
   outbox: readonly OutboxEntry[],
   restock: readonly OrderItem[] = [],
+  refund?: ChangeRefund,
 ): Promise<void> {
   const statuses = Object.fromEntries(from.map((status, index) => [`:from${index}`, status]));
+  const refundCondition = refund ? ' AND #payment.#refunded <= :mostRefunded' : '';
   try {
     await transact({
       TransactItems: [
@@ -226,15 +249,23 @@ export async function changeOrder(
           Put: {
             TableName: tableName('orders'),
             Item: orderItem(next),
-            ConditionExpression: `#status IN (${Object.keys(statuses).join(', ')}) AND version = :previous`,
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ...statuses, ':previous': next.version - 1 },
+            ConditionExpression: `#status IN (${Object.keys(statuses).join(', ')}) AND version = :previous${refundCondition}`,
+            ExpressionAttributeNames: {
+              '#status': 'status',
+              ...(refund && { '#payment': 'payment', '#refunded': 'refunded' }),
+            },
+            ExpressionAttributeValues: {
+              ...statuses,
+              ':previous': next.version - 1,
+              ...(refund && { ':mostRefunded': next.amounts.total - refund.amount }),
+            },
           },
         },
         ...restock.map(giveBackStock),
         ...promotionReturns(next.memberId, restock),
         ...outbox.map(outboxPut),
-        ...(next.status === 'paid' || next.status === 'payment_failed'
+        // A paid order keeps its marker until the payment is captured (clearPaymentMarker).
+        ...(next.status === 'payment_failed'
           ? [{ Delete: { TableName: tableName('orders'), Key: pendingPaymentKey(next) } }]
           : []),
       ],
@@ -283,7 +314,7 @@ export async function ordersOfBuyer(
   return { orders: (page.Items ?? []).map(orderFromItem), next: page.LastEvaluatedKey };
 }
 
-/** Forgets the marker of an order whose payment was settled some other way. */
+/** Forgets the marker of an order whose payment is captured, or settled some other way. */
 export async function clearPaymentMarker(order: Pick<Order, 'orderId' | 'placedAt'>): Promise<void> {
   await dynamoClient().send(
     new DeleteCommand({ TableName: tableName('orders'), Key: pendingPaymentKey(order) }),

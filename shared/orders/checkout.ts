@@ -1,6 +1,6 @@
 /**
- * Placing an order: prices from the catalog, stock taken in one transaction with the order and its
- * event, then the payment. A declined payment gives the stock back; a payment whose outcome is
+ * Placing an order: prices from the catalog (a seller's own offers refused), stock taken in one
+ * transaction with the order and its event, then the payment. A declined payment gives the stock back; a payment whose outcome is
  * unknown (the gateway timed out) is looked up, and voided if it never arrived, before anything
  * is decided. A retried request with the same Idempotency-Key answers the same order.
  */
@@ -8,7 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Offer } from '../domain/catalog';
 import { ageBand } from '../domain/member';
-import { type OrderInput, priceOrder, statusesAllowing } from '../domain/order';
+import { type OrderInput, priceOrder } from '../domain/order';
 import {
   claimIdempotencyKey,
   findIdempotencyClaim,
@@ -18,8 +18,10 @@ import { findMember, isWithdrawn } from '../dynamo/member-store';
 import { findOffer } from '../dynamo/offer-store';
 import {
   changeOrder,
+  clearPaymentMarker,
   findOrder,
   type Order,
+  OrderStatusConflictError,
   PromotionLimitError,
   placeOrder,
   StockUnavailableError,
@@ -37,6 +39,7 @@ import {
 import { sandbox } from '../payments/sandbox';
 import { giveBack, passGate } from '../redis/stock-gate';
 import { orderEventEntry, orderEventTypes } from './events';
+import { releasePayment } from './payment';
 import { markPromotions, type PromotionPricing, promotionPricing, promotionsOf } from './promotions';
 
 export interface CheckoutOptions {
@@ -54,11 +57,18 @@ export interface CheckoutResult {
 const requestHash = (input: OrderInput) =>
   createHash('sha256').update(JSON.stringify(input)).digest('base64url');
 
-async function offersOf(input: OrderInput): Promise<{ offer: Offer; quantity: number }[]> {
+async function offersOf(memberId: string, input: OrderInput): Promise<{ offer: Offer; quantity: number }[]> {
   const offers = await Promise.all(input.items.map((item) => findOffer(item.offerId)));
   return input.items.map((item, index) => {
     const offer = offers[index];
     if (!offer || offer.removed) throw new NotFoundError(`No offer ${item.offerId}`);
+    // A seller buying its own offer would fake its sales and its reviews.
+    if (offer.sellerId === memberId)
+      throw new ApiError(
+        403,
+        'own_offer',
+        `Offer ${item.offerId} is yours; a seller cannot buy its own offers`,
+      );
     if (offer.stock < item.quantity) {
       throw new ConflictError('out_of_stock', `Offer ${item.offerId} has ${offer.stock} left`);
     }
@@ -110,7 +120,31 @@ async function authorize(payments: PaymentProvider, order: Order, card: CardDeta
   return lookUpPayment(payments, order);
 }
 
-/** Records the payment's outcome: paid, or failed with the stock given back. */
+/**
+ * The order was cancelled while its payment was being decided (a cancel is allowed from
+ * `placed`): the payment is released (voided, or refunded if it was captured) and the cancelled
+ * order answered. Rethrows the conflict when the order moved some other way.
+ */
+async function cancelledMeanwhile(
+  payments: PaymentProvider,
+  placed: Order,
+  conflict: unknown,
+): Promise<Order> {
+  const current = await findOrder(placed.orderId);
+  if (current?.status !== 'cancelled') throw conflict;
+  await releasePayment(payments, current);
+  await clearPaymentMarker(current);
+  return current;
+}
+
+/**
+ * Records the payment's outcome: paid, or failed with the stock given back. The order is paid
+ * before the payment is captured, conditional on it still being placed: a cancel that landed
+ * first wins, and the authorization is voided instead of captured. A cancel landing after the
+ * order is paid voids the authorization too (or refunds the capture), so the capture that follows
+ * fails and the order is answered cancelled. The payment-pending marker stays until the capture,
+ * so a function that ends in between leaves the capture to reconciliation.
+ */
 export async function settle(
   payments: PaymentProvider,
   placed: Order,
@@ -118,7 +152,6 @@ export async function settle(
   now: Date,
 ): Promise<Order> {
   if (outcome.status === 'authorized') {
-    await payments.capture(placed.orderId);
     const paid: Order = {
       ...placed,
       status: 'paid',
@@ -126,9 +159,14 @@ export async function settle(
       updatedAt: now.toISOString(),
     };
     const entries = [orderEventEntry(orderEventTypes.paid, paid, now)];
-    await changeOrder(paid, statusesAllowing('pay'), entries);
+    try {
+      await changeOrder(paid, ['placed'], entries);
+    } catch (error) {
+      if (error instanceof OrderStatusConflictError) return cancelledMeanwhile(payments, placed, error);
+      throw error;
+    }
     await sendSoon(entries);
-    return paid;
+    return capture(payments, paid);
   }
   const failed: Order = {
     ...placed,
@@ -136,16 +174,38 @@ export async function settle(
     version: placed.version + 1,
     updatedAt: now.toISOString(),
     payment: { ...placed.payment, declineReason: outcome.reason },
+    shipments: placed.shipments.map((shipment) => ({ ...shipment, status: 'cancelled' })),
   };
   const entries = [
     orderEventEntry(orderEventTypes.paymentFailed, failed, now, { reason: outcome.reason }),
     ...stockEntries(failed, now),
   ];
-  await changeOrder(failed, statusesAllowing('fail_payment'), entries, failed.items);
+  try {
+    await changeOrder(failed, ['placed'], entries, failed.items);
+  } catch (error) {
+    if (error instanceof OrderStatusConflictError) return cancelledMeanwhile(payments, placed, error);
+    throw error;
+  }
   await sendSoon(entries);
   await giveBack(failed.items);
   await markPromotions(promotionsOf(failed), false);
   return failed;
+}
+
+/**
+ * Captures the payment of a paid order, then forgets its marker. A capture refused because the
+ * buyer cancelled meanwhile (the authorization was voided) answers the cancelled order.
+ */
+export async function capture(payments: PaymentProvider, paid: Order): Promise<Order> {
+  try {
+    await payments.capture(paid.orderId);
+  } catch (error) {
+    const current = await findOrder(paid.orderId);
+    if (current?.status !== 'cancelled') throw error;
+    return cancelledMeanwhile(payments, current, error);
+  }
+  await clearPaymentMarker(paid);
+  return paid;
 }
 
 async function replay(earlier: IdempotencyClaim, hash: string): Promise<CheckoutResult> {
@@ -197,7 +257,7 @@ export async function checkout(
   // Sold out by the gate's count: answered without reading the offers.
   const first = await passGate(input.items);
   if (first === 'sold_out') throw outOfStock(input.items[0]?.offerId ?? '');
-  const lines = await offersOf(input).catch(async (error: unknown) => {
+  const lines = await offersOf(memberId, input).catch(async (error: unknown) => {
     if (first === 'passed') await giveBack(input.items);
     throw error;
   });
@@ -247,7 +307,7 @@ async function place(
 ): Promise<Order> {
   const member = await findMember(memberId);
   if (!member || isWithdrawn(member)) throw new UnauthorizedError('This account no longer exists');
-  const { items, amounts } = priceOrder(lines, pricing.discountFor);
+  const { items, amounts, shipments } = priceOrder(lines, pricing.discountFor);
   const order: Order = {
     orderId,
     memberId,
@@ -260,6 +320,8 @@ async function place(
     placedAt: now.toISOString(),
     updatedAt: now.toISOString(),
     version: 1,
+    shipments,
+    returns: [],
   };
   const entries = [orderEventEntry(orderEventTypes.placed, order, now), ...stockEntries(order, now)];
   try {

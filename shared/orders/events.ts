@@ -1,8 +1,10 @@
 /**
  * Order events on the order topic, keyed by order id so one order's events stay in order. Each
  * carries what history and analytics need: the lines with seller, product group, quantity, unit
- * price, unit cost, discount and promotion; the amounts; the buyer's age band, gender and region
- * (never their name, address or card); the order's version; and, for refunds, the amount.
+ * price, unit cost, discount and promotion; the amounts; each seller's shipment (status, fee,
+ * tracking number); the buyer's age band, gender and region (never their name, address or card);
+ * the order's version; and, for refunds, the amount and the line it pays back. Written as schema
+ * version 2 (shared/events/order.ts).
  */
 import { amountBand } from '../domain/order';
 import type { Order } from '../dynamo/order-store';
@@ -24,6 +26,7 @@ export function orderEventEntry(
         type,
         source: 'checkout',
         key: order.orderId,
+        schemaVersion: 2,
         data: {
           orderId: order.orderId,
           memberId: order.memberId,
@@ -31,6 +34,7 @@ export function orderEventEntry(
           version: order.version,
           items: order.items,
           amounts: order.amounts,
+          shipments: order.shipments.map(({ events: _events, ...shipment }) => shipment),
           buyer: { ...order.buyer, amountBand: amountBand(order.amounts.total) },
           ...extra,
         },

@@ -1,9 +1,12 @@
 /**
- * Orders whose payment outcome was never recorded (the function ended between taking the stock
- * and settling the payment) are settled later: the payment is looked up at the gateway, voided if
- * it never arrived, and the order paid or failed with its stock given back. No order stays
- * "placed" holding stock.
+ * Orders whose payment was never finished (the function ended between taking the stock and
+ * capturing the payment) are settled later from their payment-pending marker: a placed order's
+ * payment is looked up at the gateway, voided if it never arrived, and the order paid (and
+ * captured) or failed with its stock given back; a paid order's payment is captured; a cancelled
+ * order's payment is voided (refunded if it was captured). No order stays "placed" holding stock,
+ * none paid but never charged, and no cancelled order stays charged.
  */
+import { paymentStageOf } from '../domain/order';
 import {
   clearPaymentMarker,
   findOrder,
@@ -13,7 +16,8 @@ import {
 import { logger } from '../logger';
 import type { PaymentProvider } from '../payments/provider';
 import { sandbox } from '../payments/sandbox';
-import { lookUpPayment, settle } from './checkout';
+import { capture, lookUpPayment, settle } from './checkout';
+import { releasePayment } from './payment';
 
 /** Orders placed this long ago are past any request still working on them. */
 export const settleAfterMs = 2 * 60_000;
@@ -27,8 +31,15 @@ export async function reconcilePayments(
   for (const orderId of orderIds) {
     const order = await findOrder(orderId);
     if (!order) continue;
-    if (order.status !== 'placed') {
-      await clearPaymentMarker(order);
+    const stage = paymentStageOf(order.status);
+    if (stage !== 'placed') {
+      if (stage === 'paid') await capture(payments, order);
+      else {
+        if (stage === 'cancelled') await releasePayment(payments, order);
+        await clearPaymentMarker(order);
+      }
+      logger.info('payment reconciled', { orderId, status: order.status });
+      settled += 1;
       continue;
     }
     try {

@@ -5,17 +5,18 @@
  * down.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Consumer } from 'kafkajs';
 import { closeDynamo, dynamoClient, tableName } from '../../shared/dynamo/client';
 import { topics } from '../../shared/infra';
 import { closeKafka } from '../../shared/kafka/client';
 import { relayPending } from '../../shared/outbox/outbox';
-import { sandboxCards } from '../../shared/payments/sandbox';
+import { sandbox, sandboxCards } from '../../shared/payments/sandbox';
 import { closeRedis } from '../../shared/redis/client';
 import { kafka as kafkaComponent } from '../../stack/components/kafka';
 import { loadProfile } from '../../stack/profiles';
 import { down, up } from '../../stack/stack';
+import { authorizationFor } from '../support/auth';
 import { offerInput, uniqueToken } from '../support/catalog';
 import { eventually, testKafka } from '../support/kafka';
 import { type OfflineApi, startOffline } from '../support/offline';
@@ -97,15 +98,18 @@ afterAll(async () => {
   await api?.stop();
 });
 
-async function listOffer(overrides: Parameters<typeof offerInput>[0]) {
+async function listOffer(overrides: Parameters<typeof offerInput>[0], who = seller) {
   const offerId = `o${uniqueToken()}`;
-  const answer = await call('PUT', `/offers/${offerId}`, offerInput(overrides), seller.auth);
+  const answer = await call('PUT', `/offers/${offerId}`, offerInput(overrides), who.auth);
   expect(answer.status).toBe(201);
   return offerId;
 }
 
-const stockOf = async (offerId: string) =>
-  (await call('GET', `/offers/${offerId}`, undefined, seller.auth)).body.stock as number;
+async function stockOf(offerId: string, who = seller): Promise<number> {
+  const answer = await call('GET', `/offers/${offerId}`, undefined, who.auth);
+  expect(answer).toMatchObject({ status: 200, body: { stock: expect.any(Number) } });
+  return answer.body.stock;
+}
 
 function orderBody(
   items: { offerId: string; quantity: number }[],
@@ -160,14 +164,30 @@ describe('placing an order', () => {
     for (const status of ['shipped', 'delivered']) {
       const moved = await call(
         'PUT',
-        `/orders/${orderId}/delivery`,
+        `/orders/${orderId}/shipments/${seller.memberId}`,
         { status, trackingNumber: 'CJ123456789' },
         seller.auth,
       );
-      expect(moved).toMatchObject({ status: 200, body: { status } });
+      expect(moved).toMatchObject({ status: 200, body: { shipment: { status } } });
     }
     const mine = await call('GET', `/orders/${orderId}`, undefined, buyer.auth);
-    expect(mine.body).toMatchObject({ status: 'delivered', trackingNumber: 'CJ123456789', version: 4 });
+    expect(mine.body).toMatchObject({
+      status: 'delivered',
+      version: 4,
+      shipments: [
+        {
+          sellerId: seller.memberId,
+          status: 'delivered',
+          shippingFee: 3_000,
+          trackingNumber: 'CJ123456789',
+          events: [
+            { status: 'shipped', trackingNumber: 'CJ123456789' },
+            { status: 'delivered', trackingNumber: 'CJ123456789' },
+          ],
+        },
+      ],
+      returns: [],
+    });
 
     const events = await eventually('the order events', () => {
       const found = eventsOf(orderId);
@@ -288,7 +308,9 @@ describe('after payment', () => {
     return { offerId, orderId: placed.body.orderId as string };
   }
   const deliver = async (orderId: string, status: string) =>
-    call('PUT', `/orders/${orderId}/delivery`, { status }, seller.auth);
+    call('PUT', `/orders/${orderId}/shipments/${seller.memberId}`, { status }, seller.auth);
+  const complete = (orderId: string, returnId: string, who = seller) =>
+    call('POST', `/orders/${orderId}/returns/${returnId}/complete`, undefined, who.auth);
 
   it('cancels before shipping with a refund and the stock back; cannot cancel twice into anything else', async () => {
     const { offerId, orderId } = await paidOrder();
@@ -308,18 +330,40 @@ describe('after payment', () => {
     await deliver(orderId, 'shipped');
     const late = await call('POST', `/orders/${orderId}/cancel`, undefined, buyer.auth);
     expect(late).toMatchObject({ status: 409, body: { error: { code: 'illegal_transition' } } });
-    expect(
-      (await call('POST', `/orders/${orderId}/returns`, { reason: 'too small' }, buyer.auth)).status,
-    ).toBe(409);
-    await deliver(orderId, 'delivered');
-    const requested = await call('POST', `/orders/${orderId}/returns`, { reason: 'too small' }, buyer.auth);
-    expect(requested.body.status).toBe('return_requested');
-    const returned = await deliver(orderId, 'returned');
-    expect(returned.body.status).toBe('returned');
-    expect((await call('GET', `/orders/${orderId}`, undefined, buyer.auth)).body.payment.refunded).toBe(
-      40_000,
+    const lines = [{ offerId, quantity: 2 }];
+    const early = await call(
+      'POST',
+      `/orders/${orderId}/returns`,
+      { lines, reason: 'too small' },
+      buyer.auth,
     );
+    expect(early).toMatchObject({ status: 409, body: { error: { code: 'not_delivered' } } });
+    await deliver(orderId, 'delivered');
+    const requested = await call(
+      'POST',
+      `/orders/${orderId}/returns`,
+      { lines, reason: 'too small' },
+      buyer.auth,
+    );
+    expect(requested.body).toMatchObject({
+      status: 'return_requested',
+      returns: [{ kind: 'return', offerId, quantity: 2, reason: 'too small', status: 'requested' }],
+    });
+    const { returnId } = requested.body.returns[0];
+    const returned = await complete(orderId, returnId);
+    expect(returned).toMatchObject({
+      status: 200,
+      body: { return: { status: 'completed', refund: { items: 40_000, shipping: 0, total: 40_000 } } },
+    });
+    // Completing again repeats nothing: the same refund id is paid back once.
+    expect((await complete(orderId, returnId)).status).toBe(200);
+    const after = await call('GET', `/orders/${orderId}`, undefined, buyer.auth);
+    expect(after.body).toMatchObject({ status: 'returned', payment: { refunded: 40_000 } });
     expect(await stockOf(offerId)).toBe(5);
+    const payment = await dynamoClient().send(
+      new GetCommand({ TableName: tableName('payments'), Key: { pk: `PAYMENT#${orderId}`, sk: 'PAYMENT' } }),
+    );
+    expect(payment.Item).toMatchObject({ refunded: 40_000 });
 
     const second = await paidOrder();
     await deliver(second.orderId, 'shipped');
@@ -327,12 +371,18 @@ describe('after payment', () => {
     const exchange = await call(
       'POST',
       `/orders/${second.orderId}/exchanges`,
-      { reason: 'wrong colour' },
+      { lines: [{ offerId: second.offerId, quantity: 1 }], reason: 'wrong colour' },
       buyer.auth,
     );
     expect(exchange.body.status).toBe('exchange_requested');
-    expect((await deliver(second.orderId, 'exchanged')).body.status).toBe('exchanged');
+    const exchanged = await complete(second.orderId, exchange.body.returns[0].returnId);
+    expect(exchanged.body.return).toMatchObject({ kind: 'exchange', status: 'completed' });
+    expect(exchanged.body.return).not.toHaveProperty('refund');
+    expect((await call('GET', `/orders/${second.orderId}`, undefined, buyer.auth)).body.status).toBe(
+      'exchanged',
+    );
     expect((await deliver(second.orderId, 'delivered')).status).toBe(409);
+    expect(await stockOf(second.offerId)).toBe(3);
   });
 
   it('shows a buyer only their own orders, newest first and paged', async () => {
@@ -342,9 +392,15 @@ describe('after payment', () => {
     expect((await call('POST', `/orders/${orderId}/cancel`, undefined, other.auth)).status).toBe(404);
     expect((await deliver(orderId, 'shipped')).status).toBe(200);
     const stranger = await account('seller');
-    expect(
-      (await call('PUT', `/orders/${orderId}/delivery`, { status: 'delivered' }, stranger.auth)).status,
-    ).toBe(403);
+    for (const sellerId of [seller.memberId, stranger.memberId]) {
+      const moved = await call(
+        'PUT',
+        `/orders/${orderId}/shipments/${sellerId}`,
+        { status: 'delivered' },
+        stranger.auth,
+      );
+      expect(moved).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    }
 
     const first = await call('GET', '/orders?limit=2', undefined, buyer.auth);
     expect(first.body.orders).toHaveLength(2);
@@ -355,6 +411,286 @@ describe('after payment', () => {
     const stolen = await call('GET', `/orders?cursor=${first.body.nextCursor}`, undefined, other.auth);
     expect(stolen).toMatchObject({ status: 422, body: { error: { code: 'invalid_cursor' } } });
     expect((await call('GET', '/orders', undefined, other.auth)).body.orders).toEqual([]);
+  });
+});
+
+describe('an open market: each seller ships and refunds only its own part', () => {
+  let sellerA: Awaited<ReturnType<typeof account>>;
+  let sellerB: Awaited<ReturnType<typeof account>>;
+  beforeAll(async () => {
+    [sellerA, sellerB] = await Promise.all([account('seller'), account('seller')]);
+  });
+  const ship = (orderId: string, sellerId: string, status: string, who: typeof sellerA) =>
+    call(
+      'PUT',
+      `/orders/${orderId}/shipments/${sellerId}`,
+      { status, trackingNumber: `T-${status}` },
+      who.auth,
+    );
+  const paymentOf = async (orderId: string) =>
+    (
+      await dynamoClient().send(
+        new GetCommand({
+          TableName: tableName('payments'),
+          Key: { pk: `PAYMENT#${orderId}`, sk: 'PAYMENT' },
+        }),
+      )
+    ).Item;
+
+  it("keeps seller A's hands off seller B's television: shipping, delivery, returns and refunds per line", async () => {
+    const cheap = await listOffer(
+      { groupId: `g${uniqueToken()}`, price: 1, shippingFee: 0, stock: 5 },
+      sellerA,
+    );
+    const tv = await listOffer(
+      { groupId: `g${uniqueToken()}`, price: 1_500_000, shippingFee: 5_000, stock: 5, unitCost: 1_000_000 },
+      sellerB,
+    );
+    const placed = await order(
+      orderBody([
+        { offerId: cheap, quantity: 1 },
+        { offerId: tv, quantity: 2 },
+      ]),
+    );
+    expect(placed.body).toMatchObject({
+      status: 'paid',
+      amounts: { total: 3_005_001 },
+      shipments: [
+        { sellerId: sellerA.memberId, status: 'preparing', shippingFee: 0 },
+        { sellerId: sellerB.memberId, status: 'preparing', shippingFee: 5_000 },
+      ],
+    });
+    const { orderId } = placed.body;
+
+    // A moves only its own shipment, and learns nothing of B's.
+    const own = await ship(orderId, sellerA.memberId, 'shipped', sellerA);
+    expect(own).toMatchObject({
+      status: 200,
+      body: { shipment: { sellerId: sellerA.memberId, status: 'shipped' } },
+    });
+    expect(JSON.stringify(own.body)).not.toContain(sellerB.memberId);
+    const foreign = await ship(orderId, sellerB.memberId, 'shipped', sellerA);
+    expect(foreign).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    expect(JSON.stringify(foreign.body)).not.toContain('1500000');
+    expect((await ship(orderId, sellerA.memberId, 'delivered', sellerA)).status).toBe(200);
+    let mine = await call('GET', `/orders/${orderId}`, undefined, buyer.auth);
+    expect(mine.body.status).toBe('shipped');
+    expect(mine.body.shipments[1]).toMatchObject({ status: 'preparing' });
+
+    // The television is not delivered: it cannot be returned yet.
+    const early = await call(
+      'POST',
+      `/orders/${orderId}/returns`,
+      { lines: [{ offerId: tv, quantity: 1 }], reason: 'cracked' },
+      buyer.auth,
+    );
+    expect(early).toMatchObject({ status: 409, body: { error: { code: 'not_delivered' } } });
+    expect((await ship(orderId, sellerB.memberId, 'shipped', sellerB)).status).toBe(200);
+    expect((await ship(orderId, sellerB.memberId, 'delivered', sellerB)).status).toBe(200);
+    mine = await call('GET', `/orders/${orderId}`, undefined, buyer.auth);
+    expect(mine.body.status).toBe('delivered');
+
+    // The buyer returns A's item and one television; each seller completes only its own line.
+    const requested = await call(
+      'POST',
+      `/orders/${orderId}/returns`,
+      {
+        lines: [
+          { offerId: cheap, quantity: 1 },
+          { offerId: tv, quantity: 1 },
+        ],
+        reason: 'changed my mind',
+      },
+      buyer.auth,
+    );
+    expect(requested.body.status).toBe('return_requested');
+    const returnOf = (offerId: string) =>
+      requested.body.returns.find((r: { offerId: string }) => r.offerId === offerId).returnId as string;
+    const complete = (returnId: string, who: typeof sellerA) =>
+      call('POST', `/orders/${orderId}/returns/${returnId}/complete`, undefined, who.auth);
+    expect((await complete(returnOf(tv), sellerA)).status).toBe(404);
+    const tvStock = await stockOf(tv, sellerB);
+    const cheapBack = await complete(returnOf(cheap), sellerA);
+    expect(cheapBack.body.return).toMatchObject({ refund: { items: 1, shipping: 0, total: 1 } });
+    expect(await stockOf(tv, sellerB)).toBe(tvStock);
+    expect((await paymentOf(orderId))?.refunded).toBe(1);
+
+    const tvBack = await complete(returnOf(tv), sellerB);
+    expect(tvBack.body.return).toMatchObject({ refund: { items: 1_500_000, shipping: 0, total: 1_500_000 } });
+    expect(await stockOf(tv, sellerB)).toBe(tvStock + 1);
+    mine = await call('GET', `/orders/${orderId}`, undefined, buyer.auth);
+    expect(mine.body).toMatchObject({ status: 'partially_returned', payment: { refunded: 1_500_001 } });
+
+    // Returns of a line add up to at most what was bought; the last one pays B's shipping back.
+    const tooMany = await call(
+      'POST',
+      `/orders/${orderId}/returns`,
+      { lines: [{ offerId: tv, quantity: 2 }], reason: 'both' },
+      buyer.auth,
+    );
+    expect(tooMany).toMatchObject({ status: 409, body: { error: { code: 'quantity_exceeded' } } });
+    const last = await call(
+      'POST',
+      `/orders/${orderId}/returns`,
+      { lines: [{ offerId: tv, quantity: 1 }], reason: 'the other one too' },
+      buyer.auth,
+    );
+    const lastId = last.body.returns.at(-1).returnId;
+    expect((await complete(lastId, sellerB)).body.return).toMatchObject({
+      refund: { items: 1_500_000, shipping: 5_000, total: 1_505_000 },
+    });
+    mine = await call('GET', `/orders/${orderId}`, undefined, buyer.auth);
+    expect(mine.body).toMatchObject({ status: 'returned', payment: { refunded: 3_005_001 } });
+    expect(await paymentOf(orderId)).toMatchObject({
+      state: 'captured',
+      amount: 3_005_001,
+      refunded: 3_005_001,
+    });
+    expect(await stockOf(tv, sellerB)).toBe(tvStock + 2);
+
+    const events = await eventually('the return events', () => {
+      const found = eventsOf(orderId).filter((event) => event.type === 'OrderReturned');
+      return found.length >= 3 ? found : undefined;
+    });
+    expect(events.map((event) => event.data.returned)).toEqual(
+      expect.arrayContaining([
+        { offerId: cheap, quantity: 1, amount: 1, shipping: 0 },
+        { offerId: tv, quantity: 1, amount: 1_500_000, shipping: 0 },
+        { offerId: tv, quantity: 1, amount: 1_500_000, shipping: 5_000 },
+      ]),
+    );
+  });
+
+  it('answers two sellers shipping at once, each its own shipment; a courier (admin) moves any', async () => {
+    const a = await listOffer({ groupId: `g${uniqueToken()}`, price: 1_000, stock: 5 }, sellerA);
+    const b = await listOffer({ groupId: `g${uniqueToken()}`, price: 2_000, stock: 5 }, sellerB);
+    const placed = await order(
+      orderBody([
+        { offerId: a, quantity: 1 },
+        { offerId: b, quantity: 1 },
+      ]),
+    );
+    const { orderId } = placed.body;
+    const moves = await Promise.all([
+      ship(orderId, sellerA.memberId, 'shipped', sellerA),
+      ship(orderId, sellerB.memberId, 'shipped', sellerB),
+    ]);
+    expect(moves.map((move) => move.status)).toEqual([200, 200]);
+    const mine = await call('GET', `/orders/${orderId}`, undefined, buyer.auth);
+    expect(mine.body.shipments.map((s: { status: string }) => s.status)).toEqual(['shipped', 'shipped']);
+    expect(mine.body.version).toBe(4);
+    const courier = {
+      memberId: `courier-${randomUUID()}`,
+      auth: await authorizationFor({ memberId: `courier-${randomUUID()}`, roles: ['member', 'admin'] }),
+    };
+    const delivered = await ship(orderId, sellerB.memberId, 'delivered', courier);
+    expect(delivered).toMatchObject({
+      status: 200,
+      body: { shipment: { sellerId: sellerB.memberId, status: 'delivered' } },
+    });
+  });
+
+  it('refuses a seller buying its own offer, taking nothing', async () => {
+    const tv = await listOffer({ groupId: `g${uniqueToken()}`, price: 1_500_000, stock: 3 }, sellerB);
+    const own = await order(orderBody([{ offerId: tv, quantity: 1 }]), `key-${randomUUID()}`, sellerB);
+    expect(own).toMatchObject({ status: 403, body: { error: { code: 'own_offer' } } });
+    expect(await stockOf(tv, sellerB)).toBe(3);
+    const other = await order(orderBody([{ offerId: tv, quantity: 1 }]), `key-${randomUUID()}`, sellerA);
+    expect(other.status).toBe(201);
+  });
+
+  it('reads and moves an order stored before shipments existed', async () => {
+    const a = await listOffer(
+      { groupId: `g${uniqueToken()}`, price: 10_000, shippingFee: 0, stock: 5 },
+      sellerA,
+    );
+    const b = await listOffer(
+      { groupId: `g${uniqueToken()}`, price: 20_000, shippingFee: 0, stock: 5 },
+      sellerB,
+    );
+    const orderId = randomUUID();
+    const at = new Date().toISOString();
+    const line = (offerId: string, sellerId: string, unitPrice: number) => ({
+      offerId,
+      groupId: 'g',
+      sellerId,
+      title: 'Old order line',
+      category: 'test',
+      quantity: 1,
+      unitPrice,
+      unitCost: 1_000,
+      unitDiscount: 0,
+      promotionId: null,
+    });
+    // The shape orders had: one status and one tracking number for the whole order.
+    await dynamoClient().send(
+      new PutCommand({
+        TableName: tableName('orders'),
+        Item: {
+          pk: `ORDER#${orderId}`,
+          sk: 'ORDER',
+          gsi1pk: `BUYER#${buyer.memberId}`,
+          gsi1sk: `${at}#${orderId}`,
+          orderId,
+          memberId: buyer.memberId,
+          status: 'shipped',
+          trackingNumber: 'OLD-1',
+          items: [line(a, sellerA.memberId, 10_000), line(b, sellerB.memberId, 20_000)],
+          amounts: { items: 30_000, discount: 0, shipping: 4_000, total: 34_000 },
+          shippingAddress: {
+            recipient: '이도윤',
+            phone: '010-1234-5678',
+            postalCode: '34126',
+            line1: '대전',
+          },
+          payment: { method: 'card', last4: '4242', refunded: 0 },
+          buyer: { ageBand: '30s', gender: 'male', region: 'daejeon' },
+          placedAt: at,
+          updatedAt: at,
+          version: 3,
+        },
+      }),
+    );
+    const card = { number: sandboxCards.approved, expiryMonth: 12, expiryYear: 2030 };
+    await sandbox.authorize(orderId, 34_000, card);
+    await sandbox.capture(orderId);
+
+    const read = await call('GET', `/orders/${orderId}`, undefined, buyer.auth);
+    expect(read.body).toMatchObject({
+      status: 'shipped',
+      shipments: [
+        { sellerId: sellerA.memberId, status: 'shipped', trackingNumber: 'OLD-1', shippingFee: 2_000 },
+        { sellerId: sellerB.memberId, status: 'shipped', trackingNumber: 'OLD-1', shippingFee: 2_000 },
+      ],
+      returns: [],
+    });
+    expect(read.body).not.toHaveProperty('trackingNumber');
+    expect((await ship(orderId, sellerB.memberId, 'delivered', sellerA)).status).toBe(404);
+    expect((await ship(orderId, sellerB.memberId, 'delivered', sellerB)).status).toBe(200);
+    const requested = await call(
+      'POST',
+      `/orders/${orderId}/returns`,
+      { lines: [{ offerId: b, quantity: 1 }], reason: 'late' },
+      buyer.auth,
+    );
+    expect(requested.status).toBe(200);
+    const stock = await stockOf(b, sellerB);
+    const done = await call(
+      'POST',
+      `/orders/${orderId}/returns/${requested.body.returns[0].returnId}/complete`,
+      undefined,
+      sellerB.auth,
+    );
+    expect(done.body.return.refund).toEqual({ items: 20_000, shipping: 2_000, total: 22_000 });
+    expect(await stockOf(b, sellerB)).toBe(stock + 1);
+    const after = await call('GET', `/orders/${orderId}`, undefined, buyer.auth);
+    expect(after.body).toMatchObject({ status: 'partially_returned', version: 6 });
+    expect((await paymentOf(orderId))?.refunded).toBe(22_000);
+    const stored = await dynamoClient().send(
+      new GetCommand({ TableName: tableName('orders'), Key: { pk: `ORDER#${orderId}`, sk: 'ORDER' } }),
+    );
+    expect(stored.Item).not.toHaveProperty('trackingNumber');
+    expect(stored.Item?.shipments).toHaveLength(2);
   });
 });
 

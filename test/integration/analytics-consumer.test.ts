@@ -12,11 +12,13 @@ import {
   bucketsBetween,
   CounterDeltas,
   type Granularity,
+  purchasesReport,
   type Report,
   revenueReport,
   salesReport,
   seriesOf,
 } from '../../shared/domain/analytics';
+import { priceOrder } from '../../shared/domain/order';
 import {
   applyParts,
   counterItems,
@@ -25,8 +27,11 @@ import {
   startRun,
 } from '../../shared/dynamo/analytics-store';
 import { closeDynamo } from '../../shared/dynamo/client';
+import type { Order } from '../../shared/dynamo/order-store';
 import type { DomainEvent } from '../../shared/events/envelope';
 import { closeKafka } from '../../shared/kafka/client';
+import { orderEventEntry } from '../../shared/orders/events';
+import { offer } from '../support/catalog';
 
 // A random hour far in the past, so counters other tests write never share its buckets.
 const hourMs = 3_600_000;
@@ -190,6 +195,119 @@ describe('analytics consumers count every event once', () => {
     expect((refunded.refundedShipping ?? 0) - (before.refundedShipping ?? 0)).toBe(3_000);
     expect((refunded.netSales ?? 0) - (before.netSales ?? 0)).toBe(0);
     expect((refunded.margin ?? 0) - (before.margin ?? 0)).toBe(0);
+  });
+});
+
+describe('a return of one line', () => {
+  /** An order of two sellers' lines, as checkout stores it, and its events as checkout sends them. */
+  function twoSellerOrder() {
+    const [x, y] = [`seller-${randomUUID().slice(0, 8)}`, `seller-${randomUUID().slice(0, 8)}`];
+    const { items, amounts, shipments } = priceOrder([
+      {
+        offer: offer({
+          offerId: `ox${randomUUID().slice(0, 8)}`,
+          groupId: `g-${x}`,
+          sellerId: x,
+          price: 40_000,
+          unitCost: 25_000,
+          shippingFee: 3_000,
+        }),
+        quantity: 2,
+      },
+      {
+        offer: offer({
+          offerId: `oy${randomUUID().slice(0, 8)}`,
+          groupId: `g-${y}`,
+          sellerId: y,
+          price: 100_000,
+          unitCost: 70_000,
+          shippingFee: 0,
+        }),
+        quantity: 1,
+      },
+    ]);
+    const order: Order = {
+      orderId: randomUUID(),
+      memberId: randomUUID(),
+      status: 'paid',
+      items,
+      amounts,
+      shippingAddress: { recipient: 'Buyer', phone: '010-1234-5678', postalCode: '04524', line1: 'Seoul' },
+      payment: { method: 'card', last4: '4242', refunded: 0 },
+      buyer: { ageBand: '30s', gender: 'female', region: 'seoul' },
+      placedAt: new Date(baseMs).toISOString(),
+      updatedAt: new Date(baseMs).toISOString(),
+      version: 2,
+      shipments,
+      returns: [],
+    };
+    const eventOf = (
+      type: string,
+      changed: Partial<Order>,
+      atMs: number,
+      extra: Record<string, unknown> = {},
+    ) => {
+      const { event } = orderEventEntry(type, { ...order, ...changed }, new Date(atMs), extra);
+      if (!event) throw new Error('an order event entry carries its event');
+      return event;
+    };
+    const line = items[0] as Order['items'][number];
+    const records: Delivered[] = [
+      { offset: 0, event: eventOf('OrderPaid', {}, baseMs) },
+      {
+        offset: 1,
+        event: eventOf('OrderReturned', { status: 'partially_returned', version: 6 }, baseMs + 60_000, {
+          returnId: randomUUID(),
+          returned: { offerId: line.offerId, quantity: 1, amount: 40_000, shipping: 0 },
+          refund: 40_000,
+        }),
+      },
+    ];
+    return { x, y, records };
+  }
+
+  it("takes back only that line's units and amount: sales per seller, revenue, purchases", async () => {
+    const { x, y, records } = twoSellerOrder();
+    const topic = `it.analytics.${randomUUID()}`;
+    const before = {
+      revenue: (await totals(revenueReport, 'hour')).all ?? {},
+      purchases: (await totals(purchasesReport, 'hour')).all ?? {},
+    };
+    for (const report of [salesReport, revenueReport, purchasesReport])
+      await deliver(reportConsumer(report), topic, records);
+
+    const sellers = await totals(salesReport, 'hour', 'seller');
+    expect(sellers[x]).toMatchObject({
+      units: 2,
+      amount: 80_000,
+      returnedUnits: 1,
+      refundedAmount: 40_000,
+      netUnits: 1,
+      netAmount: 40_000,
+    });
+    expect(sellers[y]).toMatchObject({
+      units: 1,
+      amount: 100_000,
+      returnedUnits: 0,
+      refundedAmount: 0,
+      netAmount: 100_000,
+    });
+
+    const revenue = (await totals(revenueReport, 'hour')).all ?? {};
+    const delta = (field: string) => (revenue[field] ?? 0) - (before.revenue[field] ?? 0);
+    expect([
+      delta('sales'),
+      delta('refundedSales'),
+      delta('refundedShipping'),
+      delta('cost'),
+      delta('refundedCost'),
+    ]).toEqual([180_000, 40_000, 0, 120_000, 25_000]);
+
+    const purchases = (await totals(purchasesReport, 'hour')).all ?? {};
+    const bought = (field: string) => (purchases[field] ?? 0) - (before.purchases[field] ?? 0);
+    expect([bought('amount'), bought('refunded'), bought('units'), bought('returnedUnits')]).toEqual([
+      183_000, 40_000, 3, 1,
+    ]);
   });
 });
 

@@ -1,15 +1,26 @@
 /**
  * Orders left "placed" (the function ended after taking the stock, before recording the payment's
  * outcome) are settled by the reconciler on the test stack: paid if the gateway has the payment,
- * failed with the stock back if it never arrived, and a late authorization is then refused.
+ * failed with the stock back if it never arrived, and a late authorization is then refused. And a
+ * cancel that races the payment never leaves a cancelled order charged.
  */
 import { randomUUID } from 'node:crypto';
 import { upsertOffer } from '../../shared/catalog/offers';
+import { orderInputSchema } from '../../shared/domain/order';
 import { closeDynamo } from '../../shared/dynamo/client';
 import { findOffer } from '../../shared/dynamo/offer-store';
-import { findOrder, type Order, placeOrder } from '../../shared/dynamo/order-store';
+import {
+  changeOrder,
+  findOrder,
+  type Order,
+  ordersOfBuyer,
+  placeOrder,
+} from '../../shared/dynamo/order-store';
 import { closeKafka } from '../../shared/kafka/client';
+import { checkout } from '../../shared/orders/checkout';
+import { cancelOrder } from '../../shared/orders/lifecycle';
 import { reconcilePayments, settleAfterMs } from '../../shared/orders/reconcile';
+import type { PaymentProvider, PaymentRecord } from '../../shared/payments/provider';
 import { sandbox, sandboxCards } from '../../shared/payments/sandbox';
 import { closeRedis } from '../../shared/redis/client';
 import { offerInput, uniqueToken } from '../support/catalog';
@@ -55,6 +66,8 @@ async function strandedOrder(): Promise<Order> {
     placedAt: now,
     updatedAt: now,
     version: 1,
+    shipments: [{ sellerId: 'seller-r', status: 'preparing', shippingFee: 0, events: [] }],
+    returns: [],
   };
   await placeOrder(order, []);
   expect((await findOffer(offerId))?.stock).toBe(1);
@@ -89,6 +102,88 @@ describe('reconciling payments', () => {
     const late = await sandbox.authorize(order.orderId, order.amounts.total, card);
     expect(late.status).toBe('declined');
     // Settled once: a second run finds nothing to do.
+    expect(await reconcilePayments(sandbox, later())).toBe(0);
+  });
+});
+
+/** What the card is charged for the payment: a captured amount not refunded. */
+const charged = (payment: PaymentRecord | undefined) =>
+  payment?.state === 'captured' ? payment.amount - payment.refunded : 0;
+
+describe('a cancel racing the payment', () => {
+  async function buyerAndOffer() {
+    const memberId = await storedMember();
+    const offerId = `o${uniqueToken()}`;
+    await upsertOffer(
+      'seller-r',
+      offerId,
+      offerInput({ groupId: `g${uniqueToken()}`, stock: 4, price: 15_000 }),
+    );
+    const input = orderInputSchema.parse({
+      items: [{ offerId, quantity: 2 }],
+      shippingAddress: { recipient: 'Buyer', phone: '010-1234-5678', postalCode: '04524', line1: 'Seoul' },
+      payment: { method: 'card', cardNumber: sandboxCards.approved, expiryMonth: 12, expiryYear: 2030 },
+    });
+    return { memberId, offerId, input };
+  }
+
+  /** Checkout with the buyer's cancel landing at `moment` of the payment: after the authorization, or just before the capture. */
+  async function raced(moment: 'capture' | 'authorize') {
+    const { memberId, offerId, input } = await buyerAndOffer();
+    const cancelFirst = (orderId: string) => cancelOrder(memberId, orderId, sandbox);
+    const payments: PaymentProvider = {
+      ...sandbox,
+      async authorize(paymentId, amount, card) {
+        const outcome = await sandbox.authorize(paymentId, amount, card);
+        if (moment === 'authorize') await cancelFirst(paymentId);
+        return outcome;
+      },
+      async capture(paymentId) {
+        if (moment === 'capture') await cancelFirst(paymentId);
+        return sandbox.capture(paymentId);
+      },
+    };
+    const answer = await checkout(memberId, `key-${randomUUID()}`, input, { payments }).catch(
+      (error: unknown) => error,
+    );
+    const order = (await ordersOfBuyer(memberId, 1)).orders[0];
+    return { answer, order, offerId };
+  }
+
+  it.each(['authorize', 'capture'] as const)(
+    'voids the payment when the cancel lands at the %s: cancelled, nothing charged, stock back',
+    async (moment) => {
+      const { answer, order, offerId } = await raced(moment);
+      expect(order?.status).toBe('cancelled');
+      expect(charged(await sandbox.find(order?.orderId ?? ''))).toBe(0);
+      expect((await findOffer(offerId))?.stock).toBe(4);
+      expect(answer).toMatchObject({ order: { orderId: order?.orderId, status: 'cancelled' } });
+    },
+  );
+
+  it('reconciles a cancelled order whose payment could not be released then: voided', async () => {
+    const order = await strandedOrder();
+    await sandbox.authorize(order.orderId, order.amounts.total, card);
+    const gatewayDown: PaymentProvider = {
+      ...sandbox,
+      void: async () => {
+        throw new Error('gateway unreachable');
+      },
+    };
+    await cancelOrder(order.memberId, order.orderId, gatewayDown).catch(() => undefined);
+    expect((await findOrder(order.orderId))?.status).toBe('cancelled');
+    await reconcilePayments(sandbox, later());
+    expect((await sandbox.find(order.orderId))?.state).toBe('voided');
+  });
+
+  it('captures the payment of an order paid by a function that ended before capturing it', async () => {
+    const order = await strandedOrder();
+    await sandbox.authorize(order.orderId, order.amounts.total, card);
+    const paid: Order = { ...order, status: 'paid', version: 2 };
+    await changeOrder(paid, ['placed'], []);
+    await reconcilePayments(sandbox, later());
+    expect((await sandbox.find(order.orderId))?.state).toBe('captured');
+    // Settled once: the marker is gone.
     expect(await reconcilePayments(sandbox, later())).toBe(0);
   });
 });

@@ -16,6 +16,7 @@ const order: OrderFacts = {
   orderId: 'o-1',
   items: [
     {
+      offerId: 'a-1',
       groupId: 'g-1',
       sellerId: 's-1',
       quantity: 2,
@@ -25,6 +26,7 @@ const order: OrderFacts = {
       promotionId: 'p-1',
     },
     {
+      offerId: 'a-2',
       groupId: 'g-2',
       sellerId: 's-1',
       quantity: 1,
@@ -34,6 +36,7 @@ const order: OrderFacts = {
       promotionId: null,
     },
     {
+      offerId: 'b-1',
       groupId: 'g-1',
       sellerId: 's-2',
       quantity: 1,
@@ -47,6 +50,12 @@ const order: OrderFacts = {
   buyer: { ageBand: '30s', gender: 'F', region: 'Seoul', amountBand: '50k-100k' },
 };
 const refunded = { ...order, refund: 60_000 };
+/** One unit of the first line returned (9,000 won after its discount), no shipping. */
+const lineReturned: OrderFacts = {
+  ...order,
+  refund: 9_000,
+  returned: { offerId: 'a-1', quantity: 1, amount: 9_000, shipping: 0 },
+};
 
 const fieldsOf = (contributions: { dimension: string; value: string; fields: Record<string, number> }[]) =>
   Object.fromEntries(contributions.map(({ dimension, value, fields }) => [`${dimension}=${value}`, fields]));
@@ -66,6 +75,7 @@ describe('purchases', () => {
     expect(fieldsOf(purchasesReport.contributions('OrderReturned', refunded))['gender=F']).toEqual({
       refunds: 1,
       refunded: 60_000,
+      returnedUnits: 4,
     });
     for (const type of ['OrderPlaced', 'OrderShipped', 'OrderDelivered', 'OrderPaymentFailed'])
       expect(purchasesReport.contributions(type, order)).toEqual([]);
@@ -89,6 +99,64 @@ describe('sales', () => {
     expect(fieldsOf(salesReport.contributions('OrderCancelled', refunded))['seller=s-1']).toEqual({
       returnedUnits: 3,
       refundedAmount: 48_000,
+    });
+  });
+
+  it("takes back only a returned line's units and amount, under its seller and group", () => {
+    expect(fieldsOf(salesReport.contributions('OrderReturned', lineReturned))).toEqual({
+      'all=all': { returnedUnits: 1, refundedAmount: 9_000 },
+      'seller=s-1': { returnedUnits: 1, refundedAmount: 9_000 },
+      'group=g-1': { returnedUnits: 1, refundedAmount: 9_000 },
+    });
+  });
+});
+
+describe('partial refunds', () => {
+  it('count the refund and the units of the returned line in purchases', () => {
+    expect(fieldsOf(purchasesReport.contributions('OrderReturned', lineReturned))['all=all']).toEqual({
+      refunds: 1,
+      refunded: 9_000,
+      returnedUnits: 1,
+    });
+  });
+
+  it("take the line's sales, shipping as refunded and the units' cost back in revenue", () => {
+    const back = revenueReport.contributions('OrderReturned', {
+      ...lineReturned,
+      refund: 33_000,
+      returned: { offerId: 'a-2', quantity: 1, amount: 30_000, shipping: 3_000 },
+    })[0]?.fields;
+    expect(back).toEqual({
+      refunds: 1,
+      refundedSales: 30_000,
+      refundedShipping: 3_000,
+      refundedCost: 20_000,
+    });
+  });
+
+  it("take the line's units back from its promotion only", () => {
+    expect(fieldsOf(promotionsReport.contributions('OrderReturned', lineReturned))).toEqual({
+      'promotion=p-1': { returnedUnits: 1, refundedRevenue: 9_000 },
+    });
+  });
+
+  it('add up, over every line returned, to the whole order refunded', () => {
+    const returns = [
+      { offerId: 'a-1', quantity: 2, amount: 18_000, shipping: 0 },
+      { offerId: 'a-2', quantity: 1, amount: 30_000, shipping: 3_000 },
+      { offerId: 'b-1', quantity: 1, amount: 9_000, shipping: 0 },
+    ];
+    const total: Record<string, number> = {};
+    for (const returned of returns) {
+      const event = { ...order, refund: returned.amount + returned.shipping, returned };
+      for (const { fields } of revenueReport.contributions('OrderReturned', event))
+        for (const [field, value] of Object.entries(fields)) total[field] = (total[field] ?? 0) + value;
+    }
+    expect(total).toEqual({
+      refunds: 3,
+      refundedSales: 57_000,
+      refundedShipping: 3_000,
+      refundedCost: 38_000,
     });
   });
 });

@@ -37,7 +37,7 @@ const placed: Order = (() => {
     { offer: offer({ offerId: 'o1', groupId: 'g1', sellerId: 's1', price: 12_000 }), quantity: 2 },
     { offer: offer({ offerId: 'o2', groupId: 'g2', sellerId: 's2', shippingFee: 3_000 }), quantity: 1 },
   ];
-  const { items, amounts } = priceOrder(lines, (line) =>
+  const { items, amounts, shipments } = priceOrder(lines, (line) =>
     line.offerId === 'o1' ? { promotionId: 'spring', unitDiscount: 1_000 } : undefined,
   );
   return {
@@ -52,6 +52,8 @@ const placed: Order = (() => {
     placedAt: now.toISOString(),
     updatedAt: now.toISOString(),
     version: 1,
+    shipments,
+    returns: [],
   };
 })();
 
@@ -127,14 +129,48 @@ describe('events as their producers build them', () => {
     [orderEventTypes.paymentFailed, { reason: 'insufficient_funds' }, orderAt('payment_failed', 2)],
     [orderEventTypes.cancelled, {}, orderAt('cancelled', 2)],
     [orderEventTypes.cancelled, { refund: placed.amounts.total }, orderAt('cancelled', 3)],
-    [orderEventTypes.shipped, {}, orderAt('shipped', 3)],
-    [orderEventTypes.delivered, {}, orderAt('delivered', 4)],
-    [orderEventTypes.returnRequested, { reason: 'too small' }, orderAt('return_requested', 5)],
-    [orderEventTypes.returned, { refund: placed.amounts.total }, orderAt('returned', 6)],
-    [orderEventTypes.exchangeRequested, { reason: 'wrong colour' }, orderAt('exchange_requested', 5)],
-    [orderEventTypes.exchanged, {}, orderAt('exchanged', 6)],
+    [orderEventTypes.shipped, { sellerId: 's1', trackingNumber: 'CJ1' }, orderAt('shipped', 3)],
+    [orderEventTypes.delivered, { sellerId: 's1' }, orderAt('delivered', 4)],
+    [
+      orderEventTypes.returnRequested,
+      { reason: 'too small', requests: [{ returnId: 'r1', offerId: 'o1', quantity: 1 }] },
+      orderAt('return_requested', 5),
+    ],
+    [
+      orderEventTypes.returned,
+      {
+        returnId: 'r1',
+        returned: { offerId: 'o1', quantity: 1, amount: 11_000, shipping: 0 },
+        refund: 11_000,
+      },
+      orderAt('partially_returned', 6),
+    ],
+    [
+      orderEventTypes.exchangeRequested,
+      { reason: 'wrong colour', requests: [{ returnId: 'r2', offerId: 'o2', quantity: 1 }] },
+      orderAt('exchange_requested', 5),
+    ],
+    [
+      orderEventTypes.exchanged,
+      { returnId: 'r2', exchanged: { offerId: 'o2', quantity: 1 } },
+      orderAt('exchanged', 6),
+    ],
   ])('order topic accepts %s with %j', (type, extra, order) => {
     expectValid('orderEvents', orderEvent(type, order, extra));
+  });
+
+  it('still reads the version 1 events of orders with one status', () => {
+    const v1 = domainEvent({
+      type: orderEventTypes.returned,
+      source: 'checkout',
+      key: placed.orderId,
+      data: {
+        ...(({ shipments: _shipments, ...data }) => data)(orderEvent(orderEventTypes.placed, placed).data),
+        status: 'returned',
+        refund: placed.amounts.total,
+      },
+    });
+    expectValid('orderEvents', v1);
   });
 
   it('has a schema for every order event type the checkout sends', () => {
@@ -159,13 +195,14 @@ describe('producers refuse an event their topic does not accept', () => {
       type: orderEventTypes.paid,
       source: 'checkout',
       key: placed.orderId,
+      schemaVersion: 2,
       data: { ...orderEvent(orderEventTypes.placed, placed).data },
     });
     expect(() => eventEntry('orderEvents', paidButPlaced)).toThrow(
-      /orderEvents \(peakcart.order-events\): invalid OrderPaid v1 data: data.status: Invalid input: expected "paid"/,
+      /orderEvents \(peakcart.order-events\): invalid OrderPaid v2 data: data.status: Invalid input: expected "paid"/,
     );
     expect(() => orderEventEntry(orderEventTypes.returned, orderAt('returned', 6), now)).toThrow(
-      /invalid OrderReturned v1 data: data.refund: Invalid input: expected number, received undefined/,
+      /invalid OrderReturned v2 data: data.returnId: Invalid input: expected string, received undefined/,
     );
   });
 });
