@@ -11,17 +11,51 @@
  * own, so that data still spreads over the primaries. Every adapter of this folder documents its
  * keys and tags.
  */
-import Redis, { type ChainableCommander, Cluster, type ClusterNode } from 'ioredis';
+import Redis, { type ChainableCommander, Cluster, type ClusterNode, type Command, ReplyError } from 'ioredis';
 import { optionalEnv, requireEnv } from '../config/env';
+import { dependencyBreaker } from '../dependency-breaker';
 import { logger } from '../logger';
 
 /** A client of one Redis or of a Redis Cluster: both answer the same commands. */
 export type RedisClient = Redis | Cluster;
 
+/**
+ * How long a command may go unanswered, and a cold container may wait for its connection, before
+ * the caller takes its fallback. A round trip is well under a millisecond; a Redis that is frozen,
+ * partitioned away or swamped answers nothing, and without a bound every request would wait on it
+ * until its function timed out.
+ */
+export const redisTimeoutMs = 300;
+
+/** Refused at once: the container's Redis breaker is open, or the connection did not come in time. */
+export class RedisUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+/**
+ * One breaker per container for every command of the shared connection: two outages in a row
+ * (a timeout, a lost connection, LOADING…) open it, and for the next few seconds every command is
+ * refused at once, so each request takes its fallback without waiting; then one command tries
+ * Redis again. A reply error (a wrong type, a script's error) is an answer, not an outage.
+ */
+const breaker = dependencyBreaker('redis', {
+  failureThreshold: 2,
+  cooldownMs: 5_000,
+  timeoutMs: redisTimeoutMs,
+});
+
+const outageReplies = /^(LOADING|BUSY|CLUSTERDOWN|MASTERDOWN|TRYAGAIN)\b/;
+const isOutage = (error: unknown) =>
+  !(error instanceof ReplyError) || outageReplies.test((error as Error).message);
+
 /** Fail fast rather than queue: the callers have a fallback for every command. */
 const connectionOptions = {
   connectTimeout: 1_000,
   maxRetriesPerRequest: 1,
+  commandTimeout: redisTimeoutMs,
   // No INFO round trip before the first command of a cold container; a Redis still loading its
   // data answers LOADING, which callers treat like any cache failure.
   enableReadyCheck: false,
@@ -39,6 +73,40 @@ const seedUrls = () =>
 export function isRedisCluster(): boolean {
   return optionalEnv('REDIS_CLUSTER') === 'true';
 }
+
+/**
+ * Puts every command of a ready connection through the breaker: sendCommand is where ioredis sends
+ * each command, those of pipelines, transactions and scripts included, so no path escapes it. A
+ * command of a pipeline or transaction is counted but never refused alone: the batch is written
+ * once all its commands are, and one missing would leave the others unsent and the connection's
+ * replies out of step; connectedRedis refuses whole operations while the breaker is open. The
+ * connection's own handshake (sent before it is ready) is left alone: refusing it would only make
+ * the client reconnect in a loop.
+ */
+function guarded<T extends RedisClient>(redis: T): T {
+  const send = redis.sendCommand.bind(redis) as (command: Command, ...rest: unknown[]) => unknown;
+  const admitted = new WeakSet<Command>();
+  redis.sendCommand = (command: Command, stream?: unknown, ...rest: unknown[]) => {
+    // A cluster sends a redirected command again: it was admitted once.
+    if (redis.status !== 'ready' || admitted.has(command)) return send(command, stream, ...rest);
+    const permit = breaker.tryAcquire();
+    if (!permit && stream === undefined) {
+      command.reject(unavailable());
+      return command.promise;
+    }
+    if (permit) {
+      admitted.add(command);
+      command.promise.then(
+        () => permit.succeeded(),
+        (error: unknown) => (isOutage(error) ? permit.failed(error) : permit.succeeded()),
+      );
+    }
+    return send(command, stream, ...rest);
+  };
+  return redis;
+}
+
+const unavailable = () => new RedisUnavailableError('redis breaker open: answering with fallbacks');
 
 function createCluster(urls: string[]): Cluster {
   const parsed = urls.map((url) => new URL(url));
@@ -74,7 +142,7 @@ export function redisClient(): RedisClient {
   const created = isRedisCluster()
     ? createCluster(urls)
     : new Redis(urls[0] ?? '', { ...connectionOptions, lazyConnect: true, enableOfflineQueue: false });
-  client = reportingOutages(created);
+  client = reportingOutages(guarded(created));
   return created;
 }
 
@@ -99,18 +167,45 @@ let connecting: Promise<void> | undefined;
 
 /**
  * The client, connected: the first caller of a cold container waits for the connection (once, shared
- * by concurrent callers). While Redis is unreachable this rejects or later commands fail at once,
- * and the client keeps reconnecting in the background.
+ * by concurrent callers, at most redisTimeoutMs). While Redis is unreachable or the breaker is open
+ * this rejects, or later commands fail at once, and the client keeps reconnecting in the background.
  */
 export async function connectedRedis(): Promise<RedisClient> {
   const redis = redisClient();
+  if (breaker.state === 'open') throw unavailable();
   if (redis.status === 'wait') {
     connecting ??= redis.connect().finally(() => {
       connecting = undefined;
     });
   }
-  if (connecting) await connecting;
+  if (connecting) await connectionWithin(connecting);
   return redis;
+}
+
+/**
+ * Waits for the connection at most redisTimeoutMs, through the breaker: a Redis that accepts the
+ * connection and then answers nothing (frozen) would otherwise hold a cold container's first
+ * request for seconds. The connection goes on trying in the background.
+ */
+async function connectionWithin(connection: Promise<void>): Promise<void> {
+  const permit = breaker.tryAcquire();
+  if (!permit) throw unavailable();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new RedisUnavailableError(`no redis connection within ${redisTimeoutMs} ms`)),
+      redisTimeoutMs,
+    );
+  });
+  try {
+    await Promise.race([connection, deadline]);
+    permit.succeeded();
+  } catch (error) {
+    permit.failed(error);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 let blocking: RedisClient | undefined;
@@ -123,7 +218,20 @@ let blockingConnecting: Promise<void> | undefined;
 export async function connectedBlockingRedis(): Promise<RedisClient> {
   if (!blocking) {
     const shared = redisClient();
-    blocking = reportingOutages(shared instanceof Cluster ? shared.duplicate() : shared.duplicate());
+    // A blocking read waits by design: no command timeout and no breaker here, but a bound of
+    // its own (its BLOCK time plus blockingTimeoutGrace) in case the server never answers.
+    const blockingOptions = {
+      commandTimeout: undefined,
+      blockingTimeout: redisTimeoutMs,
+      blockingTimeoutGrace: redisTimeoutMs,
+    };
+    blocking = reportingOutages(
+      shared instanceof Cluster
+        ? shared.duplicate(undefined, {
+            redisOptions: { ...shared.options.redisOptions, ...blockingOptions },
+          })
+        : shared.duplicate(blockingOptions),
+    );
   }
   const redis = blocking;
   if (redis.status === 'wait') {
