@@ -75,11 +75,14 @@ export function openApiDocument(routes: readonly Route[], info: ApiInfo) {
     if ((route.priority ?? defaultPriority) !== 'essential') {
       protections[503] = 'overloaded: shed while the platform is under a traffic spike; see Retry-After';
     }
+    // A route's own answer with a status a protection also answers (health's 503) documents both.
     const others = Object.fromEntries(
-      Object.entries(route.otherResponses ?? {}).map(([status, response]) => [
-        status,
-        { description: response.description, content: { 'application/json': { schema: response.schema } } },
-      ]),
+      Object.entries(route.otherResponses ?? {}).map(([status, response]) => {
+        const protection = protections[Number(status)];
+        const schema = protection ? z.union([response.schema, errorSchema]) : response.schema;
+        const description = protection ? `${response.description}; or ${protection}` : response.description;
+        return [status, { description, content: { 'application/json': { schema } } }];
+      }),
     );
     registry.registerPath({
       method: route.method,
