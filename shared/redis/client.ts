@@ -53,7 +53,7 @@ const isOutage = (error: unknown) =>
 
 /** Fail fast rather than queue: the callers have a fallback for every command. */
 const connectionOptions = {
-  connectTimeout: 1_000,
+  connectTimeout: redisTimeoutMs,
   maxRetriesPerRequest: 1,
   commandTimeout: redisTimeoutMs,
   // No INFO round trip before the first command of a cold container; a Redis still loading its
@@ -167,7 +167,7 @@ let connecting: Promise<void> | undefined;
 
 /**
  * The client, connected: the first caller of a cold container waits for the connection (once, shared
- * by concurrent callers, at most redisTimeoutMs). While Redis is unreachable or the breaker is open
+ * by concurrent callers, bounded by the client's own timeouts). While Redis is unreachable or the breaker is open
  * this rejects, or later commands fail at once, and the client keeps reconnecting in the background.
  */
 export async function connectedRedis(): Promise<RedisClient> {
@@ -178,33 +178,46 @@ export async function connectedRedis(): Promise<RedisClient> {
       connecting = undefined;
     });
   }
-  if (connecting) await connectionWithin(connecting);
+  // The first connection is waited for once: after it failed, commands fail at once (or wait at
+  // most their timeout) while the client reconnects, and callers take their fallbacks.
+  if (connecting) {
+    await connectionWithin(redis, connecting).catch((error: unknown) => {
+      connecting = undefined;
+      throw error;
+    });
+  }
   return redis;
 }
 
 /**
- * Waits for the connection at most redisTimeoutMs, through the breaker: a Redis that accepts the
- * connection and then answers nothing (frozen) would otherwise hold a cold container's first
- * request for seconds. The connection goes on trying in the background.
+ * Waits for the connection through the breaker, until it is ready or fails: a Redis that accepts the
+ * connection and then answers nothing (frozen) fails it when the handshake's command times out
+ * (redisTimeoutMs), one that cannot be reached when connectTimeout ends. The bounds are the
+ * client's own, so nothing of this wait is left running should a caller stop waiting first; the
+ * client goes on reconnecting in the background.
  */
-async function connectionWithin(connection: Promise<void>): Promise<void> {
+async function connectionWithin(redis: RedisClient, connection: Promise<void>): Promise<void> {
   const permit = breaker.tryAcquire();
   if (!permit) throw unavailable();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new RedisUnavailableError(`no redis connection within ${redisTimeoutMs} ms`)),
-      redisTimeoutMs,
-    );
+  let stopListening: () => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => {
+    const failed = (error: Error) => reject(error);
+    const closed = () => reject(new Error('connection closed'));
+    redis.once('error', failed);
+    redis.once('close', closed);
+    stopListening = () => {
+      redis.off('error', failed);
+      redis.off('close', closed);
+    };
   });
   try {
-    await Promise.race([connection, deadline]);
+    await Promise.race([connection, failure]);
     permit.succeeded();
   } catch (error) {
     permit.failed(error);
-    throw error;
+    throw new RedisUnavailableError('no redis connection', { cause: error });
   } finally {
-    clearTimeout(timer);
+    stopListening();
   }
 }
 
