@@ -1,7 +1,8 @@
 /**
- * Checkout's Redis paths while Redis answers nothing (a proxy in front of the test Redis that stops
- * forwarding): the stock gate says it does not know, having taken nothing, instead of waiting, and
- * promotions come from DynamoDB, or from the last set read when DynamoDB fails as well.
+ * Redis paths while Redis answers nothing (a proxy in front of the test Redis that stops
+ * forwarding): a cold container's connection gives up, the stock gate says it does not know, having
+ * taken nothing, instead of waiting, and promotions come from DynamoDB, or from the last set read
+ * when DynamoDB fails as well.
  */
 import { closeDynamo } from '../../shared/dynamo/client';
 import { livePromotions } from '../../shared/promotions/live';
@@ -34,6 +35,16 @@ afterAll(async () => {
 });
 
 describe('with Redis hung', () => {
+  it("a cold container's first connection gives up at the handshake's timeout, and then fails fast", async () => {
+    await closeRedis();
+    const started = performance.now();
+    await expect(pingRedis()).rejects.toThrow('no redis connection');
+    const firstMs = performance.now() - started;
+    await expect(pingRedis()).rejects.toThrow();
+    expect(firstMs).toBeLessThan(5_000);
+    expect(performance.now() - started - firstMs).toBeLessThan(1_000);
+  });
+
   it('the stock gate answers unknown, having taken nothing, within its bound', async () => {
     const started = performance.now();
     expect(await passGate([{ offerId: `o${uniqueToken()}`, quantity: 1, stock: 5 }])).toBe('unknown');
