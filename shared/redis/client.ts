@@ -1,15 +1,16 @@
 /**
  * The shared warm cache. One client per Lambda container, created on first use and reused by every
- * invocation; commands fail fast instead of queueing while Redis is unreachable, so callers can
- * fall back to DynamoDB.
+ * invocation; commands fail fast instead of queueing while Redis is unreachable, wait at most
+ * redisTimeoutMs for an answer when it does not answer, and are refused at once while the
+ * container's Redis breaker is open, so callers can take their fallbacks without waiting.
  *
  * REDIS_URL names one Redis, or with REDIS_CLUSTER=true the configuration endpoint of a Redis
  * Cluster (ElastiCache with cluster mode enabled; several seed nodes may be given, comma-separated).
  * Callers see the same client either way. In a cluster a command, script, transaction or pipeline
  * may only touch keys of one hash slot: keys that are used together share a hash tag (the part of
  * the name in braces, e.g. `group:{g}:offers`), and commands on unrelated keys are sent on their
- * own, so that data still spreads over the primaries. Every adapter of this folder documents its
- * keys and tags.
+ * own, so that data still spreads over the primaries. keys.ts names every key; each adapter of
+ * this folder documents which it uses together.
  */
 import Redis, { type ChainableCommander, Cluster, type ClusterNode, type Command, ReplyError } from 'ioredis';
 import { optionalEnv, requireEnv } from '../config/env';
@@ -26,6 +27,12 @@ export type RedisClient = Redis | Cluster;
  * until its function timed out.
  */
 export const redisTimeoutMs = 300;
+/**
+ * How long a connection may take to be established and answer its handshake: longer than a
+ * command, since a busy host needs a moment more for a new connection, and a connection that fails
+ * costs the container its cache until the next attempt.
+ */
+const connectionTimeoutMs = 500;
 
 /** Refused at once: the container's Redis breaker is open, or the connection did not come in time. */
 export class RedisUnavailableError extends Error {
@@ -53,9 +60,12 @@ const isOutage = (error: unknown) =>
 
 /** Fail fast rather than queue: the callers have a fallback for every command. */
 const connectionOptions = {
-  connectTimeout: redisTimeoutMs,
+  connectTimeout: connectionTimeoutMs,
   maxRetriesPerRequest: 1,
   commandTimeout: redisTimeoutMs,
+  // A lost connection is tried again soon: the request that finds it reconnecting waits for the
+  // attempt (a frozen container makes no attempt between invocations).
+  retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
   // No INFO round trip before the first command of a cold container; a Redis still loading its
   // data answers LOADING, which callers treat like any cache failure.
   enableReadyCheck: false,
@@ -87,8 +97,13 @@ function guarded<T extends RedisClient>(redis: T): T {
   const send = redis.sendCommand.bind(redis) as (command: Command, ...rest: unknown[]) => unknown;
   const admitted = new WeakSet<Command>();
   redis.sendCommand = (command: Command, stream?: unknown, ...rest: unknown[]) => {
+    if (redis.status !== 'ready') {
+      // The handshake: the connection's bound, which the command timeout then leaves as it is.
+      command.setTimeout(connectionTimeoutMs);
+      return send(command, stream, ...rest);
+    }
     // A cluster sends a redirected command again: it was admitted once.
-    if (redis.status !== 'ready' || admitted.has(command)) return send(command, stream, ...rest);
+    if (admitted.has(command)) return send(command, stream, ...rest);
     const permit = breaker.tryAcquire();
     if (!permit && stream === undefined) {
       command.reject(unavailable());
@@ -143,6 +158,10 @@ export function redisClient(): RedisClient {
     ? createCluster(urls)
     : new Redis(urls[0] ?? '', { ...connectionOptions, lazyConnect: true, enableOfflineQueue: false });
   client = reportingOutages(guarded(created));
+  attemptFailed = false;
+  created.on('reconnecting', () => {
+    attemptFailed = false;
+  });
   return created;
 }
 
@@ -163,58 +182,58 @@ function reportingOutages(redis: RedisClient): RedisClient {
   return redis;
 }
 
-let connecting: Promise<void> | undefined;
-
 /**
- * The client, connected: the first caller of a cold container waits for the connection (once, shared
- * by concurrent callers, bounded by the client's own timeouts). While Redis is unreachable or the breaker is open
- * this rejects, or later commands fail at once, and the client keeps reconnecting in the background.
+ * The client, connected. A cold container's first caller starts the connection, and a caller that
+ * finds the client connecting or reconnecting waits for that attempt (a frozen Lambda container
+ * makes no progress on a connection between invocations, so the request must give it the time),
+ * until the connection is ready or the attempt fails: bounded by the client's own timeouts. Refused
+ * at once while the container's Redis breaker is open; the client keeps reconnecting.
  */
 export async function connectedRedis(): Promise<RedisClient> {
   const redis = redisClient();
   if (breaker.state === 'open') throw unavailable();
-  if (redis.status === 'wait') {
-    connecting ??= redis.connect().finally(() => {
-      connecting = undefined;
-    });
-  }
-  // The first connection is waited for once: after it failed, commands fail at once (or wait at
-  // most their timeout) while the client reconnects, and callers take their fallbacks.
-  if (connecting) {
-    await connectionWithin(redis, connecting).catch((error: unknown) => {
-      connecting = undefined;
-      throw error;
-    });
-  }
+  if (redis.status === 'wait') redis.connect().catch(() => undefined);
+  if (redis.status === 'ready') return redis;
+  // An attempt that failed is not waited on again while its socket closes: the next one is.
+  if (attemptFailed) throw new RedisUnavailableError('no redis connection: reconnecting');
+  await connectionWithin(redis);
   return redis;
 }
 
+/** The last connection attempt failed and no new one has started yet. */
+let attemptFailed = false;
+
 /**
- * Waits for the connection through the breaker, until it is ready or fails: a Redis that accepts the
- * connection and then answers nothing (frozen) fails it when the handshake's command times out
- * (redisTimeoutMs), one that cannot be reached when connectTimeout ends. The bounds are the
- * client's own, so nothing of this wait is left running should a caller stop waiting first; the
- * client goes on reconnecting in the background.
+ * Waits for the connection attempt under way through the breaker, until it is ready or fails: a
+ * Redis that accepts the connection and then answers nothing (frozen) fails it when the
+ * handshake's command times out, one that cannot be reached at connectTimeout. The bounds are the
+ * client's own, so nothing of this wait is left running should a caller stop waiting first.
  */
-async function connectionWithin(redis: RedisClient, connection: Promise<void>): Promise<void> {
+async function connectionWithin(redis: RedisClient): Promise<void> {
   const permit = breaker.tryAcquire();
   if (!permit) throw unavailable();
   let stopListening: () => void = () => undefined;
-  const failure = new Promise<never>((_, reject) => {
+  const attempt = new Promise<void>((resolve, reject) => {
+    const ready = () => resolve();
     const failed = (error: Error) => reject(error);
     const closed = () => reject(new Error('connection closed'));
+    redis.once('ready', ready);
     redis.once('error', failed);
     redis.once('close', closed);
+    redis.once('end', closed);
     stopListening = () => {
+      redis.off('ready', ready);
       redis.off('error', failed);
       redis.off('close', closed);
+      redis.off('end', closed);
     };
   });
   try {
-    await Promise.race([connection, failure]);
+    await attempt;
     permit.succeeded();
   } catch (error) {
     permit.failed(error);
+    attemptFailed = true;
     throw new RedisUnavailableError('no redis connection', { cause: error });
   } finally {
     stopListening();

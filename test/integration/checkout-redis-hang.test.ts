@@ -35,14 +35,14 @@ afterAll(async () => {
 });
 
 describe('with Redis hung', () => {
-  it("a cold container's first connection gives up at the handshake's timeout, and then fails fast", async () => {
+  it("a cold container's connection gives up at the handshake's timeout, and is not waited on again", async () => {
     await closeRedis();
     const started = performance.now();
     await expect(pingRedis()).rejects.toThrow('no redis connection');
-    const firstMs = performance.now() - started;
-    await expect(pingRedis()).rejects.toThrow();
-    expect(firstMs).toBeLessThan(5_000);
-    expect(performance.now() - started - firstMs).toBeLessThan(1_000);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const again = performance.now();
+    await expect(pingRedis()).rejects.toThrow('no redis connection');
+    expect(performance.now() - again).toBeLessThan(100);
   });
 
   it('the stock gate answers unknown, having taken nothing, within its bound', async () => {
