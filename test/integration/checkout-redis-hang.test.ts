@@ -36,12 +36,13 @@ afterAll(async () => {
 
 describe('with Redis hung', () => {
   it("a cold container's connection gives up at the handshake's timeout, and is not waited on again", async () => {
+    // Closing the connected client sends QUIT, which times out too: the breaker may open now.
     await closeRedis();
     const started = performance.now();
-    await expect(pingRedis()).rejects.toThrow('no redis connection');
+    await expect(pingRedis()).rejects.toThrow(/no redis connection|breaker open/);
     expect(performance.now() - started).toBeLessThan(5_000);
     const again = performance.now();
-    await expect(pingRedis()).rejects.toThrow('no redis connection');
+    await expect(pingRedis()).rejects.toThrow(/no redis connection|breaker open/);
     expect(performance.now() - again).toBeLessThan(100);
   });
 
