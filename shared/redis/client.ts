@@ -196,12 +196,17 @@ export async function connectedRedis(): Promise<RedisClient> {
   if (redis.status === 'ready') return redis;
   // An attempt that failed is not waited on again while its socket closes: the next one is.
   if (attemptFailed) throw new RedisUnavailableError('no redis connection: reconnecting');
-  await connectionWithin(redis);
+  // Concurrent callers share one wait.
+  waiting ??= connectionWithin(redis).finally(() => {
+    waiting = undefined;
+  });
+  await waiting;
   return redis;
 }
 
 /** The last connection attempt failed and no new one has started yet. */
 let attemptFailed = false;
+let waiting: Promise<void> | undefined;
 
 /**
  * Waits for the connection attempt under way through the breaker, until it is ready or fails: a
@@ -351,6 +356,7 @@ export async function closeRedis(): Promise<void> {
   const current = [client, blocking];
   client = undefined;
   blocking = undefined;
+  waiting = undefined;
   await Promise.all(current.map(close));
 }
 
