@@ -303,7 +303,8 @@ interface Listing {
  */
 async function listOffers(run: string, units: number): Promise<Listing> {
   const { connectedRedis } = await import('../shared/redis/client');
-  const { applyOffer, keywordGroupsKey } = await import('../shared/redis/price-cache');
+  const { applyOffer } = await import('../shared/redis/price-cache');
+  const { keywordGroupsKey } = await import('../shared/redis/keys');
   const { upsertOffer } = await import('../shared/catalog/offers');
   const redis = await connectedRedis().catch(() => undefined);
   if (redis?.status !== 'ready') {

@@ -241,7 +241,7 @@ const keywordAt = (index: number) => demoKeywords[index % demoKeywords.length] ?
 /** Throws, with what to run, unless every demo keyword finds groups in Redis; describes the catalog. */
 async function seededCatalog(profile: StackProfile): Promise<string> {
   const { connectedRedis, scanKeys } = await import('../shared/redis/client');
-  const { keywordGroupsKey } = await import('../shared/redis/price-cache');
+  const { keywordGroupsKey } = await import('../shared/redis/keys');
   const redis = await connectedRedis().catch(() => undefined);
   if (redis?.status !== 'ready') {
     throw new Error(

@@ -10,13 +10,8 @@
  */
 import Redis from 'ioredis';
 import { defaultGroupsPerPage, defaultOffersPerGroup } from '../../shared/domain/search';
-import { relatedKey } from '../../shared/redis/keyword-insights';
-import {
-  groupKeys,
-  groupOffersScript,
-  keywordEmptyKey,
-  keywordGroupsKey,
-} from '../../shared/redis/price-cache';
+import { groupKeys, keywordEmptyKey, keywordGroupsKey, relatedKey } from '../../shared/redis/keys';
+import { groupOffersScript } from '../../shared/redis/price-cache';
 
 /** As many related keywords as the search function shows. */
 const relatedShown = 5;

@@ -1,6 +1,10 @@
-/** GET /health: whether each dependency answers, where it is and how fast. */
+/**
+ * GET /health: whether each dependency answers; where it is, how fast and why not only for an
+ * admin (a public answer that named hosts and raw errors would map the platform for an attacker).
+ */
 import { dynamoEndpoint, pingDynamo } from '../../shared/dynamo/client';
-import { httpHandler, respond } from '../../shared/http';
+import { respond } from '../../shared/http';
+import { authenticatedHttpHandler } from '../../shared/http/authenticated-handler';
 import { kafkaAdmin, kafkaBrokers } from '../../shared/kafka/client';
 import { pingRedis, redisEndpoint } from '../../shared/redis/client';
 import { healthRoute } from './routes';
@@ -44,7 +48,7 @@ function safely(endpoint: () => string): string {
   }
 }
 
-export const handler = httpHandler(healthRoute, async () => {
+export const handler = authenticatedHttpHandler(healthRoute, async ({ caller }) => {
   const [redis, kafka, dynamodb] = await Promise.all([
     probe(redisEndpoint, () => pingRedis()),
     probe(
@@ -55,5 +59,7 @@ export const handler = httpHandler(healthRoute, async () => {
   ]);
   const dependencies = { redis, kafka, dynamodb };
   const allUp = Object.values(dependencies).every((dependency) => dependency.status === 'up');
-  return respond(allUp ? 200 : 503, { status: allUp ? 'up' : 'down', dependencies });
+  const status = allUp ? 'up' : 'down';
+  const admin = caller?.roles.includes('admin') ?? false;
+  return respond(allUp ? 200 : 503, admin ? { status, dependencies } : { status });
 });

@@ -10,19 +10,22 @@ const dependencyHealth = z.object({
 });
 
 export const healthReport = z.object({
-  status: z.enum(['up', 'down']),
-  dependencies: z.object({ redis: dependencyHealth, kafka: dependencyHealth, dynamodb: dependencyHealth }),
+  status: z.enum(['up', 'down']).describe('up when Redis, Kafka and DynamoDB all answer'),
+  dependencies: z
+    .object({ redis: dependencyHealth, kafka: dependencyHealth, dynamodb: dependencyHealth })
+    .optional()
+    .describe('Each dependency with its endpoint, latency and error: for a caller with an admin token only'),
 });
 
 export const healthRoute = defineRoute({
   operationId: 'getHealth',
   method: 'get',
   path: '/health',
-  summary: 'Reachability and round-trip latency of Redis, Kafka and DynamoDB',
+  summary: 'Whether the platform is up; with an admin token, each dependency with its endpoint and latency',
   tags: ['platform'],
-  // A probe must always get an answer, whoever sends it and however often, under load too.
-  rateLimit: false,
-  priority: 'essential',
+  // Anyone may ask whether the platform is up; only admins learn its hosts and errors. Rate-limited
+  // and shed like any standard route: a flood of probes must not cost the shop.
+  auth: 'optional',
   response: healthReport,
   otherResponses: { 503: { description: 'At least one dependency is down', schema: healthReport } },
 });

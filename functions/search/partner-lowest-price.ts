@@ -9,7 +9,10 @@ import { recordSearch } from '../../shared/search/search-events';
 import { partnerLowestPriceRoute } from './routes';
 
 export const handler = httpHandler(partnerLowestPriceRoute, async ({ query }, event) => {
-  const { partner, remaining } = await admitPartner(event.headers?.['x-api-key']);
+  const { partner, remaining } = await admitPartner(
+    event.headers?.['x-api-key'],
+    event.requestContext?.identity?.sourceIp ?? 'unknown',
+  );
   const results = await lowestPriceByKeyword({
     keyword: query.keyword,
     offset: query.offset,

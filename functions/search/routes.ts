@@ -116,7 +116,11 @@ export const partnerLowestPriceRoute = defineRoute({
       description: 'Missing or unknown API key (x-api-key header): invalid_api_key',
       schema: z.unknown(),
     },
-    429: { description: "The partner's quota is used up; see Retry-After", schema: z.unknown() },
+    429: {
+      description:
+        "too_many_requests: the partner's quota is used up, or this address looked up too many unknown API keys; see Retry-After",
+      schema: z.unknown(),
+    },
   },
 });
 

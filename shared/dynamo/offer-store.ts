@@ -138,22 +138,44 @@ export async function offersOfGroup(groupId: string): Promise<Offer[]> {
   return offers;
 }
 
-/** Ids of the groups with a listed offer carrying the keyword. */
-export async function groupIdsForKeyword(keyword: string): Promise<string[]> {
-  const groupIds = new Set<string>();
+export interface KeywordGroups {
+  /** Groups with a listed offer carrying the keyword, cheapest such offer first (its total price). */
+  groups: { groupId: string; lowestTotalPrice: number }[];
+  /** False when the keyword has more memberships than were read. */
+  complete: boolean;
+}
+
+/**
+ * The groups a keyword finds, from at most `maxMemberships` of its memberships (one per listed
+ * offer carrying it), each with the lowest total of those offers.
+ */
+export async function groupsForKeyword(keyword: string, maxMemberships: number): Promise<KeywordGroups> {
+  const lowest = new Map<string, number>();
+  let read = 0;
+  let complete = true;
   const pages = paginateQuery(
-    { client: dynamoClient() },
+    { client: dynamoClient(), pageSize: Math.min(maxMemberships, 1_000) },
     {
       TableName: tableName('catalog'),
       KeyConditionExpression: 'pk = :keyword',
       ExpressionAttributeValues: { ':keyword': `KEYWORD#${keyword}` },
-      ProjectionExpression: 'groupId',
+      ProjectionExpression: 'groupId, totalPrice',
     },
   );
   for await (const page of pages) {
-    for (const item of page.Items ?? []) groupIds.add(item.groupId as string);
+    for (const item of page.Items ?? []) {
+      const groupId = item.groupId as string;
+      const total = Number(item.totalPrice);
+      lowest.set(groupId, Math.min(lowest.get(groupId) ?? total, total));
+    }
+    read += page.Count ?? 0;
+    if (page.LastEvaluatedKey && read >= maxMemberships) {
+      complete = false;
+      break;
+    }
   }
-  return [...groupIds];
+  const groups = [...lowest].map(([groupId, lowestTotalPrice]) => ({ groupId, lowestTotalPrice }));
+  return { groups: groups.sort((a, b) => a.lowestTotalPrice - b.lowestTotalPrice), complete };
 }
 
 /** Known keywords starting with `prefix`, in alphabetical order. */

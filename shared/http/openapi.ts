@@ -111,15 +111,19 @@ export function openApiDocument(routes: readonly Route[], info: ApiInfo) {
   });
   for (const route of routes) {
     const shared = sharedErrors(route);
-    // A status both declare: the route's own schema, both descriptions.
+    // A status both declare: either schema (a shared layer answers in the error shape), both descriptions.
     const others = Object.fromEntries(
-      Object.entries(route.otherResponses ?? {}).map(([status, response]) => [
-        status,
-        {
-          description: [shared[Number(status)], response.description].filter(Boolean).join('; '),
-          content: { 'application/json': { schema: response.schema } },
-        },
-      ]),
+      Object.entries(route.otherResponses ?? {}).map(([status, response]) => {
+        const common = shared[Number(status)];
+        const schema = common ? z.union([response.schema, errorSchema]) : response.schema;
+        return [
+          status,
+          {
+            description: [common, response.description].filter(Boolean).join('; '),
+            content: { 'application/json': { schema } },
+          },
+        ];
+      }),
     );
     registry.registerPath({
       method: route.method,

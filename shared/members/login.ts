@@ -9,12 +9,7 @@ import { memberEventTypes } from '../domain/member';
 import { findMemberByEmail, startTokenFamily } from '../dynamo/member-store';
 import { ApiError } from '../http';
 import { logger } from '../logger';
-import {
-  clearAccountFailures,
-  type LoginGuardPolicy,
-  lockedForSeconds,
-  recordLoginFailure,
-} from '../redis/login-guard';
+import { admitLoginAttempt, type LoginGuardPolicy, loginSucceeded } from '../redis/login-guard';
 import { publishMemberEvent } from './events';
 import { newRefreshToken } from './refresh-tokens';
 import { type Session, session } from './sessions';
@@ -23,8 +18,9 @@ import { type Session, session } from './sessions';
 export function loginGuardPolicy(): LoginGuardPolicy {
   const seconds = Number(optionalEnv('LOGIN_LOCK_SECONDS') ?? 900);
   return {
-    accountLimit: 5,
-    ipLimit: 50,
+    pairLimit: 5,
+    accountCeiling: 100,
+    addressLimit: 50,
     lockSeconds: Number.isInteger(seconds) && seconds > 0 ? seconds : 900,
   };
 }
@@ -40,8 +36,9 @@ function locked(seconds: number): ApiError {
 
 /**
  * Logs in with email and password. The answer is the same for an unknown email and a wrong
- * password, takes as long, and counts against the same lock; during a lock even the right
- * password is refused.
+ * password, takes as long, and counts against the same locks; during a lock even the right
+ * password is refused. The attempt is counted before the password is checked (the lock-out of
+ * shared/redis/login-guard.ts), so concurrent guesses get no more tries than sequential ones.
  */
 export async function logIn(
   email: string,
@@ -49,22 +46,21 @@ export async function logIn(
   clientIp: string,
   now = new Date(),
 ): Promise<Session> {
-  const policy = loginGuardPolicy();
-  const lockedFor = await lockedForSeconds(email, clientIp, policy);
-  if (lockedFor > 0) throw locked(lockedFor);
+  const admission = await admitLoginAttempt(email, clientIp, loginGuardPolicy());
+  if (admission.lockedMs > 0) throw locked(Math.ceil(admission.lockedMs / 1000));
   const member = await findMemberByEmail(email);
   let valid = false;
   if (member) valid = await verifyPassword(password, member.passwordHash);
   else await verifyAgainstDecoy(password);
   if (!member || !valid) {
-    const lock = await recordLoginFailure(email, clientIp, policy);
-    if (lock > 0) {
-      logger.warn('login locked', { clientIp, lockSeconds: lock });
-      throw locked(lock);
+    if (admission.lockOnFailureMs > 0) {
+      const seconds = Math.ceil(admission.lockOnFailureMs / 1000);
+      logger.warn('login locked', { clientIp, lockSeconds: seconds });
+      throw locked(seconds);
     }
     throw invalidCredentials();
   }
-  await clearAccountFailures(email);
+  await loginSucceeded(email, clientIp);
   const { token, record } = newRefreshToken(member.memberId, randomUUID(), now);
   await startTokenFamily(record);
   await publishMemberEvent(memberEventTypes.loggedIn, member.memberId, {}, { now });

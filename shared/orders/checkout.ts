@@ -266,9 +266,10 @@ export async function checkout(
     quantity,
     stock: offer.stock,
   }));
-  if (first === 'unknown' && (await passGate(gateLines)) === 'sold_out') {
-    throw outOfStock(lines[0]?.offer.offerId ?? '');
-  }
+  const second = first === 'unknown' ? await passGate(gateLines) : first;
+  if (second === 'sold_out') throw outOfStock(lines[0]?.offer.offerId ?? '');
+  // Units go back to the gate only when it took them (not when Redis did not answer).
+  const giveBackTaken = () => (second === 'passed' ? giveBack(gateLines) : Promise.resolve());
   let placed: Order;
   try {
     // A first attempt that ended before placing anything left a claim: its order id is reused.
@@ -279,13 +280,13 @@ export async function checkout(
     };
     const earlier = known ?? (await claimIdempotencyKey(memberId, idempotencyKey, claim));
     if (earlier && !known) {
-      await giveBack(gateLines);
+      await giveBackTaken();
       return replay(earlier, hash);
     }
     const pricing = await promotionPricing(memberId, lines, now);
     placed = await place(memberId, claim.orderId, input, lines, pricing, now);
   } catch (error) {
-    await giveBack(gateLines);
+    await giveBackTaken();
     throw error;
   }
   const card = {

@@ -1,6 +1,7 @@
 /**
  * The promotions that price offers right now: each container remembers the set for a few seconds,
- * then reads it from Redis, and from DynamoDB when Redis misses or is down. A change by an admin is
+ * then reads it from Redis, and from DynamoDB when Redis misses, is down or does not answer within
+ * its bound; when DynamoDB fails too, the container prices with the last set it read. A change by an admin is
  * seen everywhere within `rememberedMs`; a promotion's start and end are exact, because activity is
  * decided from the schedule at the instant asked about.
  */
@@ -10,23 +11,42 @@ import { logger } from '../logger';
 import { type CachedPromotions, cachedPromotions, storePromotions } from '../redis/promotion-cache';
 
 const rememberedMs = 5_000;
+/** The set last read, kept past rememberedMs: what prices when neither Redis nor DynamoDB answers. */
 let remembered: { set: CachedPromotions; until: number } | undefined;
 
-async function promotionSet(): Promise<CachedPromotions> {
-  const now = Date.now();
-  if (remembered && remembered.until > now) return remembered.set;
-  let set: CachedPromotions | undefined;
+async function freshSet(): Promise<CachedPromotions> {
   try {
-    set = await cachedPromotions();
-    if (!set) {
-      set = { promotions: await listPromotions(), exhausted: new Set() };
-      await storePromotions(set.promotions);
-    }
+    const cached = await cachedPromotions();
+    if (cached) return cached;
   } catch (error) {
     logger.warn('promotion cache unavailable, reading DynamoDB', {
       error: error instanceof Error ? error.message : String(error),
     });
-    set ??= { promotions: await listPromotions(), exhausted: new Set() };
+    return { promotions: await listPromotions(), exhausted: new Set() };
+  }
+  const set = { promotions: await listPromotions(), exhausted: new Set<string>() };
+  await storePromotions(set.promotions).catch((error: unknown) =>
+    logger.warn('promotion cache not written', {
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
+  return set;
+}
+
+async function promotionSet(): Promise<CachedPromotions> {
+  const now = Date.now();
+  if (remembered && remembered.until > now) return remembered.set;
+  let set: CachedPromotions;
+  try {
+    set = await freshSet();
+  } catch (error) {
+    // Both stores away: a price list as old as the outage beats refusing every search and order
+    // (checkout's transaction still enforces each promotion's limits); without one, the caller fails.
+    if (!remembered) throw error;
+    logger.warn('promotions unavailable, pricing with the last set read', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return remembered.set;
   }
   remembered = { set, until: now + rememberedMs };
   return set;

@@ -1,27 +1,71 @@
 /**
  * The shared warm cache. One client per Lambda container, created on first use and reused by every
- * invocation; commands fail fast instead of queueing while Redis is unreachable, so callers can
- * fall back to DynamoDB.
+ * invocation; commands fail fast instead of queueing while Redis is unreachable, wait at most
+ * redisTimeoutMs for an answer when it does not answer, and are refused at once while the
+ * container's Redis breaker is open, so callers can take their fallbacks without waiting.
  *
  * REDIS_URL names one Redis, or with REDIS_CLUSTER=true the configuration endpoint of a Redis
  * Cluster (ElastiCache with cluster mode enabled; several seed nodes may be given, comma-separated).
  * Callers see the same client either way. In a cluster a command, script, transaction or pipeline
  * may only touch keys of one hash slot: keys that are used together share a hash tag (the part of
  * the name in braces, e.g. `group:{g}:offers`), and commands on unrelated keys are sent on their
- * own, so that data still spreads over the primaries. Every adapter of this folder documents its
- * keys and tags.
+ * own, so that data still spreads over the primaries. keys.ts names every key; each adapter of
+ * this folder documents which it uses together.
  */
-import Redis, { type ChainableCommander, Cluster, type ClusterNode } from 'ioredis';
+import Redis, { type ChainableCommander, Cluster, type ClusterNode, type Command, ReplyError } from 'ioredis';
 import { optionalEnv, requireEnv } from '../config/env';
+import { dependencyBreaker } from '../dependency-breaker';
 import { logger } from '../logger';
 
 /** A client of one Redis or of a Redis Cluster: both answer the same commands. */
 export type RedisClient = Redis | Cluster;
 
+/**
+ * How long a command may go unanswered, and a cold container may wait for its connection, before
+ * the caller takes its fallback. A round trip is well under a millisecond; a Redis that is frozen,
+ * partitioned away or swamped answers nothing, and without a bound every request would wait on it
+ * until its function timed out.
+ */
+export const redisTimeoutMs = 300;
+/**
+ * How long a connection may take to be established and answer its handshake: longer than a
+ * command, since a busy host needs a moment more for a new connection, and a connection that fails
+ * costs the container its cache until the next attempt.
+ */
+const connectionTimeoutMs = 500;
+
+/** Refused at once: the container's Redis breaker is open, or the connection did not come in time. */
+export class RedisUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+/**
+ * One breaker per container for every command of the shared connection: two outages in a row
+ * (a timeout, a lost connection, LOADING…) open it, and for the next few seconds every command is
+ * refused at once, so each request takes its fallback without waiting; then one command tries
+ * Redis again. A reply error (a wrong type, a script's error) is an answer, not an outage.
+ */
+const breaker = dependencyBreaker('redis', {
+  failureThreshold: 2,
+  cooldownMs: 5_000,
+  timeoutMs: redisTimeoutMs,
+});
+
+const outageReplies = /^(LOADING|BUSY|CLUSTERDOWN|MASTERDOWN|TRYAGAIN)\b/;
+const isOutage = (error: unknown) =>
+  !(error instanceof ReplyError) || outageReplies.test((error as Error).message);
+
 /** Fail fast rather than queue: the callers have a fallback for every command. */
 const connectionOptions = {
-  connectTimeout: 1_000,
+  connectTimeout: connectionTimeoutMs,
   maxRetriesPerRequest: 1,
+  commandTimeout: redisTimeoutMs,
+  // A lost connection is tried again soon: the request that finds it reconnecting waits for the
+  // attempt (a frozen container makes no attempt between invocations).
+  retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
   // No INFO round trip before the first command of a cold container; a Redis still loading its
   // data answers LOADING, which callers treat like any cache failure.
   enableReadyCheck: false,
@@ -39,6 +83,45 @@ const seedUrls = () =>
 export function isRedisCluster(): boolean {
   return optionalEnv('REDIS_CLUSTER') === 'true';
 }
+
+/**
+ * Puts every command of a ready connection through the breaker: sendCommand is where ioredis sends
+ * each command, those of pipelines, transactions and scripts included, so no path escapes it. A
+ * command of a pipeline or transaction is counted but never refused alone: the batch is written
+ * once all its commands are, and one missing would leave the others unsent and the connection's
+ * replies out of step; connectedRedis refuses whole operations while the breaker is open. The
+ * connection's own handshake (sent before it is ready) is left alone: refusing it would only make
+ * the client reconnect in a loop.
+ */
+function guarded<T extends RedisClient>(redis: T): T {
+  const send = redis.sendCommand.bind(redis) as (command: Command, ...rest: unknown[]) => unknown;
+  const admitted = new WeakSet<Command>();
+  redis.sendCommand = (command: Command, stream?: unknown, ...rest: unknown[]) => {
+    if (redis.status !== 'ready') {
+      // The handshake: the connection's bound, which the command timeout then leaves as it is.
+      command.setTimeout(connectionTimeoutMs);
+      return send(command, stream, ...rest);
+    }
+    // A cluster sends a redirected command again: it was admitted once.
+    if (admitted.has(command)) return send(command, stream, ...rest);
+    const permit = breaker.tryAcquire();
+    if (!permit && stream === undefined) {
+      command.reject(unavailable());
+      return command.promise;
+    }
+    if (permit) {
+      admitted.add(command);
+      command.promise.then(
+        () => permit.succeeded(),
+        (error: unknown) => (isOutage(error) ? permit.failed(error) : permit.succeeded()),
+      );
+    }
+    return send(command, stream, ...rest);
+  };
+  return redis;
+}
+
+const unavailable = () => new RedisUnavailableError('redis breaker open: answering with fallbacks');
 
 function createCluster(urls: string[]): Cluster {
   const parsed = urls.map((url) => new URL(url));
@@ -74,7 +157,11 @@ export function redisClient(): RedisClient {
   const created = isRedisCluster()
     ? createCluster(urls)
     : new Redis(urls[0] ?? '', { ...connectionOptions, lazyConnect: true, enableOfflineQueue: false });
-  client = reportingOutages(created);
+  client = reportingOutages(guarded(created));
+  attemptFailed = false;
+  created.on('reconnecting', () => {
+    attemptFailed = false;
+  });
   return created;
 }
 
@@ -95,22 +182,67 @@ function reportingOutages(redis: RedisClient): RedisClient {
   return redis;
 }
 
-let connecting: Promise<void> | undefined;
-
 /**
- * The client, connected: the first caller of a cold container waits for the connection (once, shared
- * by concurrent callers). While Redis is unreachable this rejects or later commands fail at once,
- * and the client keeps reconnecting in the background.
+ * The client, connected. A cold container's first caller starts the connection, and a caller that
+ * finds the client connecting or reconnecting waits for that attempt (a frozen Lambda container
+ * makes no progress on a connection between invocations, so the request must give it the time),
+ * until the connection is ready or the attempt fails: bounded by the client's own timeouts. Refused
+ * at once while the container's Redis breaker is open; the client keeps reconnecting.
  */
 export async function connectedRedis(): Promise<RedisClient> {
   const redis = redisClient();
-  if (redis.status === 'wait') {
-    connecting ??= redis.connect().finally(() => {
-      connecting = undefined;
-    });
-  }
-  if (connecting) await connecting;
+  if (breaker.state === 'open') throw unavailable();
+  if (redis.status === 'wait') redis.connect().catch(() => undefined);
+  if (redis.status === 'ready') return redis;
+  // An attempt that failed is not waited on again while its socket closes: the next one is.
+  if (attemptFailed) throw new RedisUnavailableError('no redis connection: reconnecting');
+  // Concurrent callers share one wait.
+  waiting ??= connectionWithin(redis).finally(() => {
+    waiting = undefined;
+  });
+  await waiting;
   return redis;
+}
+
+/** The last connection attempt failed and no new one has started yet. */
+let attemptFailed = false;
+let waiting: Promise<void> | undefined;
+
+/**
+ * Waits for the connection attempt under way through the breaker, until it is ready or fails: a
+ * Redis that accepts the connection and then answers nothing (frozen) fails it when the
+ * handshake's command times out, one that cannot be reached at connectTimeout. The bounds are the
+ * client's own, so nothing of this wait is left running should a caller stop waiting first.
+ */
+async function connectionWithin(redis: RedisClient): Promise<void> {
+  const permit = breaker.tryAcquire();
+  if (!permit) throw unavailable();
+  let stopListening: () => void = () => undefined;
+  const attempt = new Promise<void>((resolve, reject) => {
+    const ready = () => resolve();
+    const failed = (error: Error) => reject(error);
+    const closed = () => reject(new Error('connection closed'));
+    redis.once('ready', ready);
+    redis.once('error', failed);
+    redis.once('close', closed);
+    redis.once('end', closed);
+    stopListening = () => {
+      redis.off('ready', ready);
+      redis.off('error', failed);
+      redis.off('close', closed);
+      redis.off('end', closed);
+    };
+  });
+  try {
+    await attempt;
+    permit.succeeded();
+  } catch (error) {
+    permit.failed(error);
+    attemptFailed = true;
+    throw new RedisUnavailableError('no redis connection', { cause: error });
+  } finally {
+    stopListening();
+  }
 }
 
 let blocking: RedisClient | undefined;
@@ -123,7 +255,20 @@ let blockingConnecting: Promise<void> | undefined;
 export async function connectedBlockingRedis(): Promise<RedisClient> {
   if (!blocking) {
     const shared = redisClient();
-    blocking = reportingOutages(shared instanceof Cluster ? shared.duplicate() : shared.duplicate());
+    // A blocking read waits by design: no command timeout and no breaker here, but a bound of
+    // its own (its BLOCK time plus blockingTimeoutGrace) in case the server never answers.
+    const blockingOptions = {
+      commandTimeout: undefined,
+      blockingTimeout: redisTimeoutMs,
+      blockingTimeoutGrace: redisTimeoutMs,
+    };
+    blocking = reportingOutages(
+      shared instanceof Cluster
+        ? shared.duplicate(undefined, {
+            redisOptions: { ...shared.options.redisOptions, ...blockingOptions },
+          })
+        : shared.duplicate(blockingOptions),
+    );
   }
   const redis = blocking;
   if (redis.status === 'wait') {
@@ -211,6 +356,7 @@ export async function closeRedis(): Promise<void> {
   const current = [client, blocking];
   client = undefined;
   blocking = undefined;
+  waiting = undefined;
   await Promise.all(current.map(close));
 }
 

@@ -1,5 +1,5 @@
 /**
- * What search events teach, kept in Redis:
+ * What search events teach, kept in Redis (keys named in keys.ts):
  *
  *   popular:<day>          ZSET  keyword → searches that day (marketplace time zone), kept 8 days
  *   related:<keyword>      ZSET  other keyword → times the same visitor searched both within 30 minutes
@@ -20,12 +20,14 @@ import {
   suggestPrefixes,
 } from '../domain/search';
 import { allWritten, connectedRedis, execOrThrow } from './client';
-import { knownKeywordsKey, suggestKey } from './price-cache';
-
-const popularKey = (day: string) => `popular:${day}`;
-export const relatedKey = (keyword: string) => `related:${keyword}`;
-const recentKey = (visitor: string) => `recent:${visitor}`;
-const seenKey = (eventId: string) => `insights:seen:${eventId}`;
+import {
+  knownKeywordsKey,
+  popularKey,
+  recentKey,
+  relatedKey,
+  searchCountedKey as seenKey,
+  suggestKey,
+} from './keys';
 
 const popularDays = 8;
 const recentKeywords = 5;

@@ -11,8 +11,8 @@
  * little; that is nothing against 30 s.
  */
 import { connectedRedis, execOrThrow } from './client';
+import { essentialLoadKey as key } from './keys';
 
-const key = 'load:{essential}';
 export const essentialStaleMs = 30_000;
 
 /** Counts an essential invocation as running. */

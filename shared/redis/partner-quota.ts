@@ -3,10 +3,8 @@
  * every function and container through Redis, kept per container in memory while Redis is away.
  */
 import type { QuotaPolicy } from '../domain/quota';
-import { hashTag } from './client';
+import { partnerQuotaKey } from './keys';
 import { type BucketDecision, takeBucketToken } from './token-bucket';
-
-export const partnerQuotaKey = (partnerId: string) => `quota:${hashTag(partnerId)}`;
 
 /** Takes one request from the partner's quota. */
 export function takePartnerToken(partnerId: string, policy: QuotaPolicy): Promise<BucketDecision> {

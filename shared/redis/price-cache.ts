@@ -1,6 +1,6 @@
 /**
  * The request-defined price cache: exactly what search reads, kept by the cache updater from
- * catalog events.
+ * catalog events. Its keys (named in keys.ts):
  *
  *   group:{g}:offers     ZSET  listed offers of group g, scored by total price (price + shipping)
  *   offer:{g}:<offerId>  HASH  what search shows of a listed offer (and its category, for promotions)
@@ -9,7 +9,7 @@
  *   group:{g}:dropped    SET   keywords g lost whose keyword sets still have to forget g
  *   keyword:{k}:groups   ZSET  groups with a listed offer carrying k, scored by the group's lowest total
  *   keyword:{k}:empty    STRING  a recent DynamoDB lookup found no group for k (expires)
- *   suggest:known        SET   every keyword ever listed
+ *   known-keywords       SET   every keyword ever listed
  *   suggest:{c}:<prefix> ZSET  keywords starting with prefix (c: its first character), scored by
  *                              minus their search count
  *
@@ -23,25 +23,8 @@ import type { Offer, OfferSummary } from '../domain/catalog';
 import { isListed, totalPrice } from '../domain/catalog';
 import type { RankedGroup } from '../domain/search';
 import { suggestPrefixes } from '../domain/search';
-import { allWritten, connectedRedis, execOrThrow, hashTag, type RedisClient, unlinkMatching } from './client';
-
-export const groupKeys = (groupId: string) => {
-  const tag = hashTag(groupId);
-  return {
-    offers: `group:${tag}:offers`,
-    state: `group:${tag}:state`,
-    keywords: `group:${tag}:keywords`,
-    dropped: `group:${tag}:dropped`,
-    offerPrefix: `offer:${tag}:`,
-    /** The group's first page of offers as search shows it, ready to send (see topOffers). */
-    top: `group:${tag}:top`,
-  };
-};
-export const keywordGroupsKey = (keyword: string) => `keyword:${hashTag(keyword)}:groups`;
-export const keywordEmptyKey = (keyword: string) => `keyword:${hashTag(keyword)}:empty`;
-export const knownKeywordsKey = 'suggest:known';
-/** Every prefix of a keyword starts with the same character, so a keyword's prefixes are in one slot. */
-export const suggestKey = (prefix: string) => `suggest:${hashTag(Array.from(prefix)[0] ?? '')}:${prefix}`;
+import { allWritten, connectedRedis, execOrThrow, type RedisClient, unlinkMatching } from './client';
+import { groupKeys, keywordEmptyKey, keywordGroupsKey, knownKeywordsKey, suggestKey } from './keys';
 
 /**
  * Offers rendered into a group's top key: search's default page. A search for that page reads one

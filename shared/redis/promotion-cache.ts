@@ -12,9 +12,9 @@
  */
 import type { Promotion } from '../domain/promotion';
 import { connectedRedis, execOrThrow } from './client';
+import { promotionKeys } from './keys';
 
-const allKey = '{promotions}:all';
-const exhaustedKey = '{promotions}:exhausted';
+const { all: allKey, exhausted: exhaustedKey } = promotionKeys;
 /** A safety net only: every change of a promotion replaces the key at once. */
 const allSeconds = 300;
 

@@ -16,9 +16,9 @@
  * the oldest entries are dropped, relayed or not; a dropped entry that was pending is reported by
  * the next claim (`lost`), one never read is lost silently.
  */
-import { connectedBlockingRedis, connectedRedis, execOrThrow, hashTag } from './client';
+import { connectedBlockingRedis, connectedRedis, execOrThrow } from './client';
+import { searchEventStreamKey } from './keys';
 
-export const searchEventStreamKey = `search-events:${hashTag('relay')}`;
 const group = 'relay';
 const field = 'event';
 

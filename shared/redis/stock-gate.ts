@@ -5,13 +5,15 @@
  * seeded from the stock DynamoDB reports, refreshed every few seconds); a buyer takes from it
  * first and is told "sold out" at once when it runs dry. The count may be briefly off (a failed
  * payment gives units back to DynamoDB first), which only lets a few too many through to the
- * transaction, or turns a few away until the next refresh. Without Redis, everyone goes through.
+ * transaction, or turns a few away until the next refresh. Without Redis (down, frozen or behind
+ * the container's open breaker, each command bounded by shared/redis/client.ts) the gate answers
+ * `unknown` having taken nothing, and DynamoDB's transaction decides alone.
  */
 import { logger } from '../logger';
-import { connectedRedis, hashTag } from './client';
+import { connectedRedis } from './client';
+import { stockGateKey as key } from './keys';
 
 const refreshSeconds = 5;
-const key = (offerId: string) => `stock:${hashTag(offerId)}`;
 
 // Takes the quantity from the count, seeding it first if it expired and a stock is given (ARGV[2]
 // not empty). Answers what is left, -1 when short (nothing taken), -2 when the count is unknown.
@@ -38,10 +40,14 @@ export interface GateLine {
   stock?: number;
 }
 
-/** `passed`; `sold_out` (nothing taken); `unknown` when a count has expired and needs the stock. */
+/**
+ * `passed` (the units were taken: give them back if the order does not go through); `sold_out`
+ * (nothing taken); `unknown` (nothing taken) when a count has expired and needs the stock, or
+ * when Redis did not answer.
+ */
 export type GateAnswer = 'passed' | 'sold_out' | 'unknown';
 
-/** Takes every line from the gate, or nothing. Without Redis, everyone passes. */
+/** Takes every line from the gate, or nothing. */
 export async function passGate(lines: readonly GateLine[]): Promise<GateAnswer> {
   try {
     const redis = await connectedRedis();
@@ -64,7 +70,7 @@ export async function passGate(lines: readonly GateLine[]): Promise<GateAnswer> 
     logger.warn('stock gate unavailable; DynamoDB decides alone', {
       error: error instanceof Error ? error.message : String(error),
     });
-    return 'passed';
+    return 'unknown';
   }
 }
 

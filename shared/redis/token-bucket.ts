@@ -14,7 +14,8 @@ import { dependencyBreaker } from '../dependency-breaker';
 import { optional } from '../domain/circuit-breaker';
 import { type BucketState, type QuotaDecision, type QuotaPolicy, takeToken } from '../domain/quota';
 import type { Client } from '../domain/traffic';
-import { connectedRedis, hashTag } from './client';
+import { connectedRedis } from './client';
+import { clientBucketKey as bucketKey } from './keys';
 
 export type BucketDecision = Omit<QuotaDecision, 'state'>;
 
@@ -44,7 +45,7 @@ interface BucketCommands {
 }
 
 /** The bucket of a client class. */
-export const clientBucketKey = (client: Client) => `rate:${hashTag(`${client.clientClass}:${client.id}`)}`;
+export const clientBucketKey = (client: Client) => bucketKey(client.clientClass, client.id);
 
 const defined = new WeakSet<object>();
 

@@ -12,7 +12,7 @@ import {
   type LivePromotions,
   promotionsFor,
 } from '../domain/search';
-import { groupIdsForKeyword, offersOfGroup } from '../dynamo/offer-store';
+import { groupsForKeyword, offersOfGroup } from '../dynamo/offer-store';
 import { logger } from '../logger';
 import { livePromotions } from '../promotions/live';
 import {
@@ -44,6 +44,14 @@ export interface KeywordResults {
 
 /** DynamoDB reads in flight at once while answering without the cache. */
 const fallbackConcurrency = 16;
+/**
+ * Bounds of one keyword's answer from DynamoDB: the memberships read to find its groups, and the
+ * groups whose offers are read to rank them, beyond the page's own. A keyword with more groups
+ * ranks the others by the cheapest offer carrying the keyword (the membership's total), which the
+ * group's own lowest can only undercut through an offer without the keyword or a promotion.
+ */
+export const fallbackMemberships = 10_000;
+export const fallbackGroupReads = 100;
 
 async function mapConcurrently<T, R>(
   items: readonly T[],
@@ -107,23 +115,52 @@ async function keywordFromDatabase(
   promotions: LivePromotions,
   warm: boolean,
 ): Promise<KeywordResults> {
-  const groupIds = await groupIdsForKeyword(search.keyword);
-  const offers = await mapConcurrently(groupIds, fallbackConcurrency, offersOfGroup);
-  const offersByGroup = new Map(groupIds.map((groupId, index) => [groupId, offers[index] ?? []]));
-  const ranked = [...offersByGroup]
-    .map(([groupId, groupOffers]) => groupResult(groupId, groupOffers, search.offersPerGroup, promotions))
-    .filter((group): group is GroupResult => group !== undefined)
-    .sort(byLowestTotalPrice);
-  if (warm) {
+  const found = await groupsForKeyword(search.keyword, fallbackMemberships);
+  const offersByGroup = new Map<string, Offer[]>();
+  const readGroups = async (groupIds: readonly string[]) => {
+    const unread = groupIds.filter((groupId) => !offersByGroup.has(groupId));
+    const offers = await mapConcurrently(unread, fallbackConcurrency, offersOfGroup);
+    unread.forEach((groupId, index) => {
+      offersByGroup.set(groupId, offers[index] ?? []);
+    });
+  };
+  const rankedNow = () =>
+    found.groups
+      .flatMap((group): (GroupResult | RankedGroupOnly)[] => {
+        const offers = offersByGroup.get(group.groupId);
+        if (!offers) return [{ ...group, unread: true }];
+        const result = groupResult(group.groupId, offers, search.offersPerGroup, promotions);
+        return result ? [result] : [];
+      })
+      .sort(byLowestTotalPrice);
+  await readGroups(found.groups.slice(0, fallbackGroupReads).map((group) => group.groupId));
+  let ranked = rankedNow();
+  // The page's groups beyond the ranking reads are read too, and the page ranked again (a group
+  // read may rank elsewhere than its membership said; a few rounds settle any page).
+  const page = () => ranked.slice(search.offset, search.offset + search.limit);
+  for (let round = 0; round < 3 && page().some(isUnread); round += 1) {
+    await readGroups(page().map((group) => group.groupId));
+    ranked = rankedNow();
+  }
+  const everything = found.complete && offersByGroup.size === found.groups.length;
+  if (warm && everything) {
     if (ranked.length === 0) await rememberEmptyKeyword(search.keyword).catch(() => undefined);
     else await warmGroups(offersByGroup);
   }
   return {
-    groups: ranked.slice(search.offset, search.offset + search.limit),
+    groups: page().filter((group): group is GroupResult => !isUnread(group)),
     totalGroups: ranked.length,
     source: 'database',
   };
 }
+
+/** A group of the keyword ranked by its membership's total, its offers not read. */
+interface RankedGroupOnly {
+  groupId: string;
+  lowestTotalPrice: number;
+  unread: true;
+}
+const isUnread = (group: GroupResult | RankedGroupOnly): group is RankedGroupOnly => 'unread' in group;
 
 /** Groups for a keyword, cheapest lowest total first, each with its cheapest offers. */
 export async function lowestPriceByKeyword(search: KeywordSearch): Promise<KeywordResults> {

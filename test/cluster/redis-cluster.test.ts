@@ -17,6 +17,7 @@ import {
   type RedisClient,
   scanKeys,
 } from '../../shared/redis/client';
+import { groupKeys, partnerQuotaKey } from '../../shared/redis/keys';
 import {
   countSearch,
   popularKeywords,
@@ -24,13 +25,12 @@ import {
   suggestedKeywords,
 } from '../../shared/redis/keyword-insights';
 import { enterEssential, essentialInFlight, leaveEssential } from '../../shared/redis/load';
-import { clearAccountFailures, lockedForSeconds, recordLoginFailure } from '../../shared/redis/login-guard';
-import { partnerQuotaKey, takePartnerToken } from '../../shared/redis/partner-quota';
+import { admitLoginAttempt, loginGuardKeys, loginSucceeded } from '../../shared/redis/login-guard';
+import { takePartnerToken } from '../../shared/redis/partner-quota';
 import {
   applyOffer,
   clearPriceCache,
   groupIsCached,
-  groupKeys,
   groupsOffers,
   keywordGroupScores,
   keywordGroups,
@@ -202,17 +202,19 @@ describe('price cache', () => {
 });
 
 describe('login guard', () => {
-  it('locks an account after its limit, from counters in Redis, and forgets them on success', async () => {
-    const policy = { accountLimit: 3, ipLimit: 100, lockSeconds: 60 };
+  it("checks and counts an account's counters in one script and the address's in another, in Redis", async () => {
+    const policy = { pairLimit: 3, accountCeiling: 100, addressLimit: 100, lockSeconds: 60 };
     const email = `${uniqueToken()}@example.com`;
     const ip = `10.${Math.floor(Math.random() * 250)}.0.1`;
-    expect(await recordLoginFailure(email, ip, policy)).toBe(0);
-    expect(await recordLoginFailure(email, ip, policy)).toBe(0);
-    expect(await recordLoginFailure(email, ip, policy)).toBe(60);
-    expect(await lockedForSeconds(email, ip, policy)).toBeGreaterThan(55);
-    await clearAccountFailures(email);
-    expect(await lockedForSeconds(email, ip, policy)).toBe(0);
-    expect(await redis.get(`login:failures:ip:${ip}`)).toBe('3');
+    const admissions = [];
+    for (let n = 0; n < 4; n += 1) admissions.push(await admitLoginAttempt(email, ip, policy));
+    expect(admissions.map((admission) => admission.lockOnFailureMs > 0)).toEqual([false, false, true, false]);
+    expect(admissions[3]?.lockedMs).toBeGreaterThan(55_000);
+    const keys = loginGuardKeys(email, ip);
+    expect(await redis.get(keys.address)).toBe('3');
+    await loginSucceeded(email, ip);
+    expect([await redis.exists(keys.pair), await redis.sismember(keys.known, ip)]).toEqual([0, 1]);
+    expect(await redis.get(keys.address)).toBe('2');
   });
 });
 

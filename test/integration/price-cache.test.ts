@@ -7,7 +7,8 @@ import type { Offer } from '../../shared/domain/catalog';
 import { closeDynamo } from '../../shared/dynamo/client';
 import { saveOffer } from '../../shared/dynamo/offer-store';
 import { closeRedis, redisClient } from '../../shared/redis/client';
-import { applyOffer, groupKeys, groupsOffers, keywordGroupsKey } from '../../shared/redis/price-cache';
+import { groupKeys, keywordGroupsKey } from '../../shared/redis/keys';
+import { applyOffer, groupsOffers } from '../../shared/redis/price-cache';
 import { lowestPriceByKeyword, offersOfGroupByPrice } from '../../shared/search/lowest-price';
 import { offer, uniqueToken } from '../support/catalog';
 

@@ -13,8 +13,9 @@ import { rateLimit } from '../../shared/http/middleware/rate-limit';
 import type { HttpEvent } from '../../shared/http/middleware/types';
 import { logger } from '../../shared/logger';
 import { closeRedis, connectedRedis } from '../../shared/redis/client';
+import { partnerQuotaKey } from '../../shared/redis/keys';
 import { enterEssential, essentialInFlight, essentialStaleMs, leaveEssential } from '../../shared/redis/load';
-import { partnerQuotaKey, takePartnerToken } from '../../shared/redis/partner-quota';
+import { takePartnerToken } from '../../shared/redis/partner-quota';
 import { clientBucketKey } from '../../shared/redis/token-bucket';
 import { accessTokenFor } from '../support/auth';
 

@@ -4,7 +4,7 @@
  */
 import { leftRunningReport } from '../../stack/lambda/protocol';
 import { type OfflineApi, startOffline as serve } from '../../stack/offline';
-import { loadProfile } from '../../stack/profiles';
+import { loadProfile, type StackProfile } from '../../stack/profiles';
 
 export type { OfflineApi };
 
@@ -16,12 +16,16 @@ export function leftRunningErrors(output: string): string[] {
 }
 
 /**
- * Starts `serverless local-lambda --stage test` and resolves once it serves HTTP. Its `stop`
+ * Starts `serverless local-lambda --stage test` (on the test profile, or on a variant of it such as
+ * one whose Redis port is a proxy's) and resolves once it serves HTTP. Its `stop`
  * fails the test file when any function left work running after an answer (on Lambda that work
  * would wait, frozen, or be lost).
  */
-export async function startOffline(timeoutMs = 90_000): Promise<OfflineApi> {
-  const api = await serve(loadProfile('test'), timeoutMs);
+export async function startOffline(
+  timeoutMs = 90_000,
+  profile: StackProfile = loadProfile('test'),
+): Promise<OfflineApi> {
+  const api = await serve(profile, timeoutMs);
   return {
     ...api,
     stop: async () => {

@@ -2,8 +2,13 @@
 
 import { suggestPrefixes } from '../../../shared/domain/search';
 import { hashTag } from '../../../shared/redis/client';
-import { partnerQuotaKey } from '../../../shared/redis/partner-quota';
-import { groupKeys, keywordEmptyKey, keywordGroupsKey, suggestKey } from '../../../shared/redis/price-cache';
+import {
+  groupKeys,
+  keywordEmptyKey,
+  keywordGroupsKey,
+  partnerQuotaKey,
+  suggestKey,
+} from '../../../shared/redis/keys';
 
 /** What Redis Cluster hashes: the text between the first `{` and the next `}` when not empty, else the key. */
 function hashedPart(key: string): string {

@@ -1,0 +1,67 @@
+/**
+ * Redis paths while Redis answers nothing (a proxy in front of the test Redis that stops
+ * forwarding): a cold container's connection gives up, the stock gate says it does not know, having
+ * taken nothing, instead of waiting, and promotions come from DynamoDB, or from the last set read
+ * when DynamoDB fails as well.
+ */
+import { closeDynamo } from '../../shared/dynamo/client';
+import { livePromotions } from '../../shared/promotions/live';
+import { closeRedis, pingRedis } from '../../shared/redis/client';
+import { passGate } from '../../shared/redis/stock-gate';
+import { loadProfile } from '../../stack/profiles';
+import { uniqueToken } from '../support/catalog';
+import { type HungRedisProxy, hungRedisProxy } from '../support/hung-redis';
+
+const profile = loadProfile('test');
+const previous = { redis: process.env.REDIS_URL, dynamodb: process.env.DYNAMODB_ENDPOINT };
+let proxy: HungRedisProxy;
+
+beforeAll(async () => {
+  proxy = await hungRedisProxy({ host: profile.host, port: profile.redisPort });
+  await closeRedis();
+  process.env.REDIS_URL = `redis://127.0.0.1:${proxy.port}`;
+  await pingRedis();
+  proxy.hang();
+});
+
+afterAll(async () => {
+  proxy.resume();
+  process.env.REDIS_URL = previous.redis;
+  process.env.DYNAMODB_ENDPOINT = previous.dynamodb;
+  await closeRedis();
+  closeDynamo();
+  await proxy.close();
+  jest.restoreAllMocks();
+});
+
+describe('with Redis hung', () => {
+  it("a cold container's connection gives up at the handshake's timeout, and is not waited on again", async () => {
+    // Closing the connected client sends QUIT, which times out too: the breaker may open now.
+    await closeRedis();
+    const started = performance.now();
+    await expect(pingRedis()).rejects.toThrow(/no redis connection|breaker open/);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const again = performance.now();
+    await expect(pingRedis()).rejects.toThrow(/no redis connection|breaker open/);
+    expect(performance.now() - again).toBeLessThan(100);
+  });
+
+  it('the stock gate answers unknown, having taken nothing, within its bound', async () => {
+    const started = performance.now();
+    expect(await passGate([{ offerId: `o${uniqueToken()}`, quantity: 1, stock: 5 }])).toBe('unknown');
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('promotions come from DynamoDB, and from the last set read once DynamoDB fails too', async () => {
+    const now = new Date();
+    const fromDynamo = await livePromotions(now);
+    // The container's copy is kept 5 s; later, both stores fail.
+    const later = Date.now() + 6_000;
+    jest.spyOn(Date, 'now').mockReturnValue(later);
+    closeDynamo();
+    process.env.DYNAMODB_ENDPOINT = 'http://127.0.0.1:1';
+    const started = performance.now();
+    expect(await livePromotions(now)).toEqual(fromDynamo);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
