@@ -185,13 +185,16 @@ export async function sendEntries(entries: readonly OutboxEntry[], now = new Dat
 
   for (const [topicKey, events] of byTopic) {
     const published = await publishEach(topicKey, events);
-    for (const event of published.sent) for (const entry of entriesOf.get(event.id) ?? []) await sent(entry);
-    for (const { event, error, refused } of published.failed) {
-      const failure: SendFailure = refused
-        ? { kind: 'permanent', reason: `Kafka refused the record: ${error.message}` }
-        : { kind: 'transient', reason: error.message };
-      for (const entry of entriesOf.get(event.id) ?? []) await fail(entry, failure);
-    }
+    const behind = (event: DomainEvent) => entriesOf.get(event.id) ?? [];
+    await Promise.all([
+      ...published.sent.flatMap((event) => behind(event).map(sent)),
+      ...published.failed.flatMap(({ event, error, refused }) => {
+        const failure: SendFailure = refused
+          ? { kind: 'permanent', reason: `Kafka refused the record: ${error.message}` }
+          : { kind: 'transient', reason: error.message };
+        return behind(event).map((entry) => fail(entry, failure));
+      }),
+    ]);
   }
   return outcome;
 }
@@ -243,7 +246,8 @@ export async function pendingEntries(limitPerShard = 100): Promise<StoredEntry[]
 /**
  * Sends what is pending, oldest first, a page of every shard at a time, past entries that fail:
  * at most `maxPages` pages per shard per run, and no further once a page sent nothing because
- * Kafka took nothing (it is down). Answers how many entries went out.
+ * Kafka took nothing (it is down). Answers how many entries went out; throws when Kafka took none
+ * of the entries it was offered, so a run during an outage fails visibly.
  */
 export async function relayPending(now = new Date(), maxPages = 20, pageSize = 100): Promise<number> {
   // The index is eventually consistent: an entry just marked sent may still be listed once more.
@@ -270,7 +274,10 @@ export async function relayPending(now = new Date(), maxPages = 20, pageSize = 1
     if (entries.length === 0) continue;
     const outcome = await sendEntries(entries, now);
     sent += outcome.sent;
-    if (outcome.sent === 0 && outcome.retry > 0) break;
+    if (outcome.sent === 0 && outcome.retry > 0) {
+      if (sent > 0) break;
+      throw new Error(`Kafka took none of ${outcome.retry} outbox entries; they stay pending`);
+    }
   }
   return sent;
 }
