@@ -99,11 +99,11 @@ export async function changeProfile(
 }
 
 /**
- * Withdrawal: personal data erased, the email address released, every login ended, and a
- * MemberWithdrawn event, written to the outbox in the erasing transaction, for history to
- * anonymise what it kept and checkout to erase the member's addresses from their orders. The
- * outbox sends it even while Kafka is down (the relay retries), so the answer does not wait on
- * Kafka; repeating the request ends any login left and changes nothing else.
+ * Withdrawal: personal data erased, the email address released, every login ended. In the erasing
+ * transaction: a MemberWithdrawn outbox entry, for history to anonymise what it kept, and the item
+ * that has the erasure sweep remove the addresses from the member's orders. The outbox sends the
+ * event even while Kafka is down (the relay retries), so the answer does not wait on Kafka;
+ * repeating the request ends any login left and changes nothing else.
  */
 export async function withdraw(memberId: string, now = new Date()): Promise<void> {
   const member = await findMember(memberId);

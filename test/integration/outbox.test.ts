@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import { ConfigResourceTypes, ConfigSource } from 'kafkajs';
 import { orderEvent } from '../../scripts/support/demo-orders';
 import { reportConsumer } from '../../shared/analytics/report-consumer';
 import { upsertOffer } from '../../shared/catalog/offers';
@@ -40,7 +41,7 @@ import { kafka as kafkaComponent } from '../../stack/components/kafka';
 import { loadProfile } from '../../stack/profiles';
 import { down, up } from '../../stack/stack';
 import { offerInput, uniqueToken } from '../support/catalog';
-import { eventually } from '../support/kafka';
+import { eventually, testKafka } from '../support/kafka';
 
 afterAll(async () => {
   await closeKafka();
@@ -130,6 +131,65 @@ describe('an entry that cannot be sent', () => {
     );
     expect((await stored(entry.eventId)).sentAt).toEqual(expect.any(String));
   }, 120_000);
+});
+
+describe('a record Kafka refuses', () => {
+  const topic = 'peakcart.catalog-events';
+  const admin = testKafka.admin();
+  /** The topic's own settings (AlterConfigs replaces them all), with `extra` on top. */
+  let own: { name: string; value: string }[] = [];
+  const configure = (extra: { name: string; value: string }[]) =>
+    admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [...own, ...extra] }],
+    });
+
+  beforeAll(async () => {
+    await admin.connect();
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+    });
+    own = (resources[0]?.configEntries ?? [])
+      .filter(
+        (entry) =>
+          entry.configSource === ConfigSource.TOPIC_CONFIG && entry.configName !== 'max.message.bytes',
+      )
+      .map((entry) => ({ name: entry.configName, value: entry.configValue }));
+  });
+  afterAll(async () => {
+    await admin.disconnect();
+  });
+
+  it('is set aside alone: the other records of its batch are sent', async () => {
+    const groupId = `g${uniqueToken()}`;
+    const small = `o${uniqueToken()}`;
+    const large = `o${uniqueToken()}`;
+    await upsertOffer('seller-size', small, offerInput({ groupId }));
+    await upsertOffer(
+      'seller-size',
+      large,
+      offerInput({
+        groupId,
+        title: 'x'.repeat(200),
+        keywords: Array.from({ length: 20 }, (_, index) => `${index}${'k'.repeat(48)}`),
+        url: `https://seller.example/${'u'.repeat(1_900)}`,
+      }),
+    );
+    // Same key, same partition: one batch, which the broker refuses as a whole.
+    const entries = [small, large].map((offerId) => offerSnapshotEntry(offerId, randomUUID(), new Date()));
+    await write(entries);
+    await configure([{ name: 'max.message.bytes', value: '2500' }]);
+    try {
+      expect(await sendEntries(entries)).toEqual({ sent: 1, retry: 0, setAside: 1 });
+    } finally {
+      await configure([]);
+    }
+    expect((await stored(entries[0]?.eventId as string)).sentAt).toEqual(expect.any(String));
+    expect((await stored(entries[1]?.eventId as string)).setAsideReason).toMatch(
+      /^Kafka refused the record: /,
+    );
+  });
 });
 
 describe('stock given back past what a seller may enter', () => {
