@@ -56,13 +56,17 @@ const order = z.object({
     }),
   ),
   amounts: z.object({ items: won, discount: won, shipping: won, total: won }),
-  shippingAddress: z.object({
-    recipient: z.string(),
-    phone: z.string(),
-    postalCode: z.string(),
-    line1: z.string(),
-    line2: z.string().optional(),
-  }),
+  shippingAddress: z
+    .object({
+      recipient: z.string(),
+      phone: z.string(),
+      postalCode: z.string(),
+      line1: z.string(),
+      line2: z.string().optional(),
+    })
+    .optional()
+    .describe('Absent once erased, some time after the order is finished (see docs/members.md)'),
+  personalDataErasedAt: z.string().optional().describe('When the shipping address was erased'),
   payment: z.object({
     method: z.literal('card'),
     last4: z.string(),

@@ -63,12 +63,6 @@ export const withdrawRoute = defineRoute({
   auth: roles,
   response: z.undefined(),
   successStatus: 204,
-  otherResponses: {
-    503: {
-      description: 'member_event_not_published: stored, not yet announced (retry)',
-      schema: z.unknown(),
-    },
-  },
 });
 
 export const memberRoutes = [signUpRoute, getMeRoute, updateMeRoute, withdrawRoute];

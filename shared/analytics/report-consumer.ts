@@ -7,13 +7,15 @@
  *   offset the run started from.
  * - The same event produced twice (same event id at a later offset, e.g. the outbox relay sending
  *   what a request had already sent) is recognised by its id: the consumer keeps the ids counted
- *   on the partition within the duplicate window, loaded from the applied-run items when it starts
+ *   on the partition within the duplicate window (shared/domain/outbox.ts: the outbox's send
+ *   window plus an allowance for consumer lag), loaded from the applied-run items when it starts
  *   or finds that another consumer moved the ledger. An event's copies share its key, so they land
  *   on the same partition.
  * - A record that is not a valid order event goes to the on-failure topic with the reason, and the
  *   partition goes on.
  */
 import { CounterDeltas, type Report } from '../domain/analytics';
+import { duplicateEventWindowMs } from '../domain/outbox';
 import {
   type AppliedRun,
   appliedRunsSince,
@@ -31,8 +33,8 @@ import { sendToFailureTopic } from '../kafka/failure-topic';
 import { type PartitionRun, partitionConsumer } from '../kafka/partition-consumer';
 import { logger } from '../logger';
 
-/** How long an event id is remembered: well past the outbox relay's one-minute schedule. */
-export const duplicateWindowMs = 15 * 60_000;
+/** How long an event id is remembered: as long as the outbox may send an event again, and then some. */
+const duplicateWindowMs = duplicateEventWindowMs;
 const maxLedgerRetries = 5;
 
 /** What a consumer container knows of a partition: its offset and the ids counted lately. */

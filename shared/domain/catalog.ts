@@ -138,7 +138,13 @@ export function removedOffer(current: Offer, now: Date): Offer {
 /** Catalog event types on the catalog topic, keyed by product group. */
 export const offerEventTypes = { upserted: 'OfferUpserted', removed: 'OfferRemoved' } as const;
 
+/**
+ * An offer as stored and announced. Its stock is not bounded by what a seller may enter at once:
+ * units held by open orders come back on top of it when those orders are cancelled, fail or are
+ * returned (a seller may have listed the maximum meanwhile), and those units exist.
+ */
 export const offerSchema = offerInputSchema.extend({
+  stock: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
   offerId: catalogId,
   sellerId: z.string().min(1).max(64),
   keywords: z.array(z.string().min(1).max(50)).max(20),

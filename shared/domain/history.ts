@@ -6,7 +6,7 @@
  * Items of the history table:
  * - entry            pk `MEMBER#<memberId>`, sk `<occurredAt>#<eventId>`;
  *                    gsi1 `MEMBER#<memberId>#<kind>`, `<occurredAt>#<eventId>` (the list by kind)
- * - anonymous entry  pk `ANON#<subjectId>`, sk `<occurredAt>#<eventId>`, not in gsi1
+ * - anonymous entry  pk `ANON#<subjectId>`, sk `<occurredAt>#<entry id>` (random), not in gsi1
  * - event marker     pk `EVENT#<eventId>`, sk `EVENT`: the event was filed (or filed anonymously)
  * - withdrawal       pk `WITHDRAWN#<memberId>`, sk `WITHDRAWN`: the member's events are anonymised
  */
@@ -113,13 +113,29 @@ export function historyEntryFor(
 }
 
 /**
- * The entry moved to an anonymous subject: same event, time and expiry, without the member id,
- * and out of the by-kind index (which is keyed by member).
+ * What an anonymised entry drops of its data: the member id, and whatever could be joined back to
+ * the member through records that keep it (the orders table and the events themselves hold the
+ * order id; a return's reason is the buyer's own words).
  */
-export function anonymised(entry: HistoryEntry, subjectId: string): AnonymousEntry {
+const identifyingFields = ['memberId', 'orderId', 'reason'] as const;
+
+/**
+ * The entry moved to an anonymous subject: same type, time and expiry, under an id of its own
+ * (the event's id is in the event, which names the member, wherever the event is still kept),
+ * without identifying fields, and out of the by-kind index (which is keyed by member).
+ */
+export function anonymised(entry: HistoryEntry, subjectId: string, entryId: string): AnonymousEntry {
   const { gsi1pk: _g, gsi1sk: _s, data, ...rest } = entry;
-  const { memberId: _member, ...anonymousData } = data;
-  return { ...rest, pk: anonymousPartition(subjectId), data: anonymousData };
+  const anonymousData = Object.fromEntries(
+    Object.entries(data).filter(([field]) => !(identifyingFields as readonly string[]).includes(field)),
+  );
+  return {
+    ...rest,
+    pk: anonymousPartition(subjectId),
+    sk: `${entry.occurredAt}#${entryId}`,
+    eventId: entryId,
+    data: anonymousData,
+  };
 }
 
 /** What a member is shown of an entry. */

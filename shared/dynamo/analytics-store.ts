@@ -27,6 +27,7 @@ import { gunzip, gzip } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CounterDeltas, Granularity, ReportName } from '../domain/analytics';
+import { duplicateEventWindowMs } from '../domain/outbox';
 import { dynamoClient, tableName } from './client';
 
 /** The ledger moved since it was read: another consumer applied this partition's records. */
@@ -75,7 +76,8 @@ const singleTransactionUpdates = 98;
 /** Updates per part, beside the part's marker. */
 const updatesPerPart = 99;
 
-const appliedRunDays = 1;
+/** A day, and never less than the consumer remembers event ids for (it reloads them from here). */
+const appliedRunSeconds = Math.max(86_400, Math.ceil(duplicateEventWindowMs / 1000));
 const offsetDigits = 20;
 const zip = promisify(gzip);
 const unzip = promisify(gunzip);
@@ -234,7 +236,7 @@ export async function startRun(
         lastOffset: run.lastOffset,
         body: await zip(JSON.stringify(body)),
         appliedAt: run.now,
-        expiresAt: Math.floor(run.now / 1000) + appliedRunDays * 86_400,
+        expiresAt: Math.floor(run.now / 1000) + appliedRunSeconds,
       },
     },
   };
@@ -269,7 +271,7 @@ export async function applyParts(
         Item: {
           pk: partPk(ref, firstOffset),
           sk: String(part),
-          expiresAt: Math.floor(Date.now() / 1000) + appliedRunDays * 86_400,
+          expiresAt: Math.floor(Date.now() / 1000) + appliedRunSeconds,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },

@@ -106,7 +106,7 @@ async function fileAnonymously(entry: HistoryEntry, subjectId: string): Promise<
       {
         Put: {
           TableName: table(),
-          Item: anonymised(entry, subjectId),
+          Item: anonymised(entry, subjectId, randomUUID()),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -130,7 +130,7 @@ async function moveEntries(entries: HistoryEntry[], subjectId: string): Promise<
         ConditionExpression: 'attribute_exists(pk)',
       },
     },
-    { Put: { TableName: table(), Item: anonymised(entry, subjectId) } },
+    { Put: { TableName: table(), Item: anonymised(entry, subjectId, randomUUID()) } },
   ];
   try {
     await transact(entries.flatMap(actions));

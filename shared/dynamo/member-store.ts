@@ -13,10 +13,14 @@ import {
   PutCommand,
   paginateQuery,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Member, Role } from '../domain/member';
+import { type OutboxEntry, outboxPut } from '../outbox/entries';
 import { dynamoClient, tableName } from './client';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export interface StoredMember extends Member {
   passwordHash: string;
@@ -167,9 +171,15 @@ export async function saveMember(next: StoredMember, previousVersion: number): P
 
 /**
  * Erases the member's personal data, keeping only the id and the time of withdrawal, and releases
- * the email address, in one transaction.
+ * the email address, in one transaction with the outbox entries that announce it and whatever
+ * other writes must happen with it (`also`).
  */
-export async function eraseMember(member: StoredMember, withdrawnAt: string): Promise<WithdrawnMember> {
+export async function eraseMember(
+  member: StoredMember,
+  withdrawnAt: string,
+  outbox: readonly OutboxEntry[] = [],
+  also: readonly TransactItem[] = [],
+): Promise<WithdrawnMember> {
   const erased: WithdrawnMember = {
     memberId: member.memberId,
     status: 'withdrawn',
@@ -197,6 +207,8 @@ export async function eraseMember(member: StoredMember, withdrawnAt: string): Pr
               ExpressionAttributeValues: { ':memberId': member.memberId },
             },
           },
+          ...outbox.map(outboxPut),
+          ...also,
         ],
       }),
     );

@@ -23,6 +23,7 @@ import {
 } from '../domain/order';
 import { type OutboxEntry, outboxPut } from '../outbox/entries';
 import { dynamoClient, tableName } from './client';
+import { erasureMarkers } from './order-erasure';
 import { giveBackPromotionUnits, type PromotionUse, takePromotionUnits } from './promotion-store';
 
 export interface ShippingAddress {
@@ -39,7 +40,9 @@ export interface Order {
   status: OrderStatus;
   items: OrderItem[];
   amounts: OrderAmounts;
-  shippingAddress: ShippingAddress;
+  /** Absent once erased (shared/domain/order-erasure.ts). */
+  shippingAddress?: ShippingAddress;
+  personalDataErasedAt?: string;
   payment: { method: 'card'; last4: string; refunded: number; declineReason?: string };
   /** Age band, gender and region of the buyer when ordering, for analytics. */
   buyer: { ageBand: string; gender: string; region: string };
@@ -83,7 +86,7 @@ export class OrderStatusConflictError extends Error {
   }
 }
 
-const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
+export const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
 const pendingShards = 4;
 /**
  * While an order waits for its payment's outcome, a marker lists it for the reconciler: should the
@@ -264,6 +267,7 @@ export async function changeOrder(
         ...restock.map(giveBackStock),
         ...promotionReturns(next.memberId, restock),
         ...outbox.map(outboxPut),
+        ...erasureMarkers(next),
         // A paid order keeps its marker until the payment is captured (clearPaymentMarker).
         ...(next.status === 'payment_failed'
           ? [{ Delete: { TableName: tableName('orders'), Key: pendingPaymentKey(next) } }]

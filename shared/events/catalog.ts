@@ -13,6 +13,9 @@ const offer = offerSchema.extend({
   price: offerSchema.shape.price.describe('Won'),
   shippingFee: offerSchema.shape.shippingFee.describe('Won, once per seller per order'),
   unitCost: offerSchema.shape.unitCost.describe("Won: the seller's cost of one unit, for margins"),
+  stock: offerSchema.shape.stock.describe(
+    'Units on hand; units given back by orders may take it past the most a seller enters at once',
+  ),
   version: offerSchema.shape.version.describe(
     'Incremented by every change of the offer; an older version never overwrites a newer one',
   ),

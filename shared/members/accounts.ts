@@ -23,8 +23,11 @@ import {
   type StoredMember,
   saveMember,
 } from '../dynamo/member-store';
-import { ApiError, ConflictError, UnauthorizedError } from '../http';
-import { publishMemberEvent } from './events';
+import { withdrawnBuyerPut } from '../dynamo/order-erasure';
+import { ConflictError, UnauthorizedError } from '../http';
+import { eventEntry, type OutboxEntry } from '../outbox/entries';
+import { sendSoon } from '../outbox/outbox';
+import { memberEvent, publishMemberEvent } from './events';
 import { activeMember, profileOf } from './profile';
 
 export async function signUp(input: SignUp, now = new Date()): Promise<Member> {
@@ -96,39 +99,33 @@ export async function changeProfile(
 }
 
 /**
- * Withdrawal: personal data erased, the email address released, every login ended, and a
- * MemberWithdrawn event for history to anonymise what it kept. Repeating it (e.g. after Kafka
- * refused the event) sends the event again.
+ * Withdrawal: personal data erased, the email address released, every login ended. In the erasing
+ * transaction: a MemberWithdrawn outbox entry, for history to anonymise what it kept, and the item
+ * that has the erasure sweep remove the addresses from the member's orders. The outbox sends the
+ * event even while Kafka is down (the relay retries), so the answer does not wait on Kafka;
+ * repeating the request ends any login left and changes nothing else.
  */
 export async function withdraw(memberId: string, now = new Date()): Promise<void> {
   const member = await findMember(memberId);
   if (!member) throw new UnauthorizedError('This account no longer exists');
-  let withdrawnAt: string;
-  try {
-    withdrawnAt = isWithdrawn(member)
-      ? member.withdrawnAt
-      : (await eraseMember(member, now.toISOString())).withdrawnAt;
-  } catch (error) {
-    if (error instanceof ConcurrentMemberUpdateError) {
-      throw new ConflictError(
-        'profile_changed_concurrently',
-        'The account was changed by another request; retry',
-      );
+  let announce: OutboxEntry[] = [];
+  if (!isWithdrawn(member)) {
+    const withdrawnAt = now.toISOString();
+    announce = [
+      eventEntry('memberEvents', memberEvent(memberEventTypes.withdrawn, memberId, { withdrawnAt }, now)),
+    ];
+    try {
+      await eraseMember(member, withdrawnAt, announce, [withdrawnBuyerPut(memberId, withdrawnAt)]);
+    } catch (error) {
+      if (error instanceof ConcurrentMemberUpdateError) {
+        throw new ConflictError(
+          'profile_changed_concurrently',
+          'The account was changed by another request; retry',
+        );
+      }
+      throw error;
     }
-    throw error;
   }
   await revokeAllTokenFamilies(memberId);
-  try {
-    await publishMemberEvent(memberEventTypes.withdrawn, memberId, { withdrawnAt }, { now, required: true });
-  } catch {
-    throw new ApiError(
-      503,
-      'member_event_not_published',
-      'The withdrawal is stored but not yet announced; retry',
-      undefined,
-      {
-        'Retry-After': '1',
-      },
-    );
-  }
+  await sendSoon(announce);
 }

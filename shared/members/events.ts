@@ -23,22 +23,21 @@ export function memberEvent<Type extends MemberEventType>(
 }
 
 /**
- * Publishes a member event. The change it reports is already stored: if Kafka refuses, `required`
- * events (a withdrawal, which history must act on) fail the request so the member's retry sends
- * it again; the others are logged with their id and the request succeeds. An event the topic
- * refuses is a bug, never a Kafka outage: it throws whatever `required` says.
+ * Publishes a member event. The change it reports is already stored: if Kafka refuses, the event
+ * is logged with its id and the request succeeds (a withdrawal, which history and checkout must
+ * act on, goes through the outbox instead: accounts.ts). An event the topic refuses is a bug,
+ * never a Kafka outage: it throws.
  */
 export async function publishMemberEvent<Type extends MemberEventType>(
   type: Type,
   memberId: string,
   data: Omit<MemberEventDataByType[Type], 'memberId'>,
-  options: { now: Date; required?: boolean },
+  options: { now: Date },
 ): Promise<void> {
   const event = requireValidEvent('memberEvents', memberEvent(type, memberId, data, options.now));
   try {
     await publishEvents('memberEvents', [event]);
   } catch (error) {
     logger.error('member event not published', { eventId: event.id, type, memberId, error: error as Error });
-    if (options.required) throw error;
   }
 }

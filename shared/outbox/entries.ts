@@ -9,7 +9,9 @@ import { type EventTopicKey, requireValidEvent } from '../events';
 import type { DomainEvent } from '../events/envelope';
 
 export const shards = 4;
-const keepDays = 7;
+
+/** The sparse index's partition of the entries set aside (outbox.ts), beside `PENDING#<shard>`. */
+export const setAsidePartition = 'SET-ASIDE';
 
 export interface OutboxEntry {
   eventId: string;
@@ -17,12 +19,18 @@ export interface OutboxEntry {
   event?: DomainEvent;
   offerSnapshot?: string;
   createdAt: string;
+  /** When an operator put a set-aside entry back to be sent; its send window starts again then. */
+  requeuedAt?: string;
 }
 
-const shardOf = (eventId: string) => createHash('sha256').update(eventId).digest().readUInt8(0) % shards;
+export const shardOf = (eventId: string) =>
+  createHash('sha256').update(eventId).digest().readUInt8(0) % shards;
 export const entryKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
 
-/** The Put of a transaction that records an event for Kafka. */
+/**
+ * The Put of a transaction that records an event for Kafka. A pending entry never expires: it is
+ * sent, or set aside with its reason; only a sent entry gets an expiry.
+ */
 export function outboxPut(entry: OutboxEntry): { Put: { TableName: string; Item: Record<string, unknown> } } {
   return {
     Put: {
@@ -32,7 +40,6 @@ export function outboxPut(entry: OutboxEntry): { Put: { TableName: string; Item:
         ...entry,
         gsi1pk: `PENDING#${shardOf(entry.eventId)}`,
         gsi1sk: `${entry.createdAt}#${entry.eventId}`,
-        expiresAt: Math.floor(Date.parse(entry.createdAt) / 1000) + keepDays * 86_400,
       },
     },
   };

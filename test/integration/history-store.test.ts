@@ -21,7 +21,8 @@ function entriesOf(memberId: string, count: number): HistoryEntry[] {
         id: randomUUID(),
         type: 'SomethingHappened',
         time: new Date(start + index * 1_000).toISOString(),
-        data: { memberId, index },
+        // A token of the test's own: an anonymised entry keeps neither the member nor the event id.
+        data: { memberId, index, token: randomUUID() },
       },
       kinds[index % kinds.length] as HistoryKind,
     );
@@ -42,21 +43,24 @@ const underMember = async (memberId: string) =>
     )
   ).Items ?? [];
 
-/** Every item of the table holding one of the events (markers hold no event id). */
-async function itemsOfEvents(eventIds: string[]): Promise<Record<string, unknown>[]> {
-  const wanted = new Set(eventIds);
+const tokenOf = (item: { data?: unknown }) => String((item.data as { token?: unknown } | undefined)?.token);
+
+/** Every item of the table holding one of the entries, wherever it went (markers hold no data). */
+async function itemsOfEntries(entries: HistoryEntry[]): Promise<Record<string, unknown>[]> {
+  const wanted = new Set(entries.map(tokenOf));
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await dynamoClient().send(
       new ScanCommand({
         TableName: tableName('history'),
-        FilterExpression: 'attribute_exists(eventId)',
+        FilterExpression: 'attribute_exists(#data)',
+        ExpressionAttributeNames: { '#data': 'data' },
         ExclusiveStartKey: start,
         ConsistentRead: true,
       }),
     );
-    items.push(...(page.Items ?? []).filter((item) => wanted.has(String(item.eventId))));
+    items.push(...(page.Items ?? []).filter((item) => wanted.has(tokenOf(item))));
     start = page.LastEvaluatedKey;
   } while (start);
   return items;
@@ -87,28 +91,29 @@ describe('anonymising a withdrawn member', () => {
     for (const { memberId, early, late, moved, outcomes } of rounds) {
       expect(await underMember(memberId)).toEqual([]);
       expect(outcomes.slice(late.length)).toEqual(Array(20).fill('duplicate'));
-      const items = await itemsOfEvents([...early, ...late].map((entry) => entry.eventId));
+      const items = await itemsOfEntries([...early, ...late]);
       const filedBeforeWithdrawal = outcomes.slice(0, late.length).filter((outcome) => outcome === 'filed');
       // The move took the 60 early entries and the late ones that were filed before it began.
       expect(moved).toBe(early.length + filedBeforeWithdrawal.length);
       expect(items).toHaveLength(early.length + late.length);
-      expect(new Set(items.map((item) => item.eventId)).size).toBe(items.length);
+      expect(new Set(items.map(tokenOf)).size).toBe(items.length);
       for (const item of items) {
         expect(item.pk).toMatch(/^ANON#/);
         expect(item).not.toHaveProperty('gsi1pk');
         expect(JSON.stringify(item)).not.toContain(memberId);
+        expect([...early, ...late].map((entry) => entry.eventId)).not.toContain(item.eventId);
       }
       const earlySubjects = new Set(
-        items.filter((item) => early.some((entry) => entry.eventId === item.eventId)).map((item) => item.pk),
+        items
+          .filter((item) => early.some((entry) => tokenOf(entry) === tokenOf(item)))
+          .map((item) => item.pk),
       );
       expect(earlySubjects.size).toBe(1);
 
       // Redelivered after everything: still once each.
       const again = await Promise.all([...early, ...late].map((entry) => fileEntry(entry, memberId)));
       expect(new Set(again)).toEqual(new Set(['duplicate']));
-      expect(await itemsOfEvents([...early, ...late].map((entry) => entry.eventId))).toHaveLength(
-        items.length,
-      );
+      expect(await itemsOfEntries([...early, ...late])).toHaveLength(items.length);
     }
   }, 120_000);
 
@@ -122,7 +127,7 @@ describe('anonymising a withdrawn member', () => {
     ]);
     expect(moved + deletion.deleted).toBeGreaterThanOrEqual(entries.length);
     expect(await underMember(memberId)).toEqual([]);
-    const items = await itemsOfEvents(entries.map((entry) => entry.eventId));
+    const items = await itemsOfEntries(entries);
     expect(items.length).toBeLessThanOrEqual(entries.length);
     expect(items.every((item) => String(item.pk).startsWith('ANON#'))).toBe(true);
     expect(await anonymiseMember(memberId, new Date().toISOString())).toBe(0);

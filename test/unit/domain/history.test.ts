@@ -97,21 +97,28 @@ describe('retention', () => {
 });
 
 describe('anonymisation', () => {
-  it('moves an entry to the subject without the member id, out of the by-kind index', () => {
-    const entry = historyEntryFor(event, 'order', 30);
+  it('moves an entry to the subject under an id of its own, without what ties it to the member', () => {
+    const returnRequest = {
+      ...event,
+      type: 'OrderReturnRequested',
+      data: { ...event.data, reason: 'Call me at 010-1234-5678' },
+    };
+    const entry = historyEntryFor(returnRequest, 'order', 30);
     if (!entry) throw new Error('no entry');
-    const moved = anonymised(entry, 'subject-1');
+    const moved = anonymised(entry, 'subject-1', 'entry-7');
     expect(moved).toEqual({
       pk: 'ANON#subject-1',
-      sk,
+      sk: '2026-11-24T01:15:00.000Z#entry-7',
       kind: 'order',
-      eventId: event.id,
-      eventType: 'OrderPlaced',
+      eventId: 'entry-7',
+      eventType: 'OrderReturnRequested',
       occurredAt: '2026-11-24T01:15:00.000Z',
-      data: { orderId: 'o-1', amount: 39_000 },
+      data: { amount: 39_000 },
       expiresAt: entry.expiresAt,
     });
-    expect(JSON.stringify(moved)).not.toContain('m-42');
+    for (const identifying of ['m-42', 'o-1', event.id, '010-1234-5678']) {
+      expect(JSON.stringify(moved)).not.toContain(identifying);
+    }
   });
 });
 
