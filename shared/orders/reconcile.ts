@@ -29,27 +29,37 @@ export async function reconcilePayments(
   const orderIds = await ordersAwaitingPayment(new Date(now.getTime() - settleAfterMs));
   let settled = 0;
   for (const orderId of orderIds) {
-    const order = await findOrder(orderId);
-    if (!order) continue;
-    const stage = paymentStageOf(order.status);
-    if (stage !== 'placed') {
-      if (stage === 'paid') await capture(payments, order);
-      else {
-        if (stage === 'cancelled') await releasePayment(payments, order);
-        await clearPaymentMarker(order);
-      }
-      logger.info('payment reconciled', { orderId, status: order.status });
-      settled += 1;
-      continue;
-    }
     try {
-      const outcome = await lookUpPayment(payments, order);
-      const result = await settle(payments, order, outcome, now);
-      logger.info('payment reconciled', { orderId, status: result.status });
-      settled += 1;
+      if (await reconcileOrder(payments, orderId, now)) settled += 1;
     } catch (error) {
-      if (!(error instanceof OrderStatusConflictError)) throw error;
+      // One order the gateway cannot settle keeps its marker for the next run; the others go on.
+      logger.error('payment not reconciled', { orderId, error: error as Error });
     }
   }
   return settled;
+}
+
+/** Settles one order's payment from its marker; false when there was nothing (left) to settle. */
+async function reconcileOrder(payments: PaymentProvider, orderId: string, now: Date): Promise<boolean> {
+  const order = await findOrder(orderId);
+  if (!order) return false;
+  const stage = paymentStageOf(order.status);
+  if (stage !== 'placed') {
+    if (stage === 'paid') await capture(payments, order);
+    else {
+      if (stage === 'cancelled') await releasePayment(payments, order);
+      await clearPaymentMarker(order);
+    }
+    logger.info('payment reconciled', { orderId, status: order.status });
+    return true;
+  }
+  try {
+    const outcome = await lookUpPayment(payments, order);
+    const result = await settle(payments, order, outcome, now);
+    logger.info('payment reconciled', { orderId, status: result.status });
+    return true;
+  } catch (error) {
+    if (error instanceof OrderStatusConflictError) return false;
+    throw error;
+  }
 }

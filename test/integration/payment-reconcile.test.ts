@@ -186,4 +186,15 @@ describe('a cancel racing the payment', () => {
     // Settled once: the marker is gone.
     expect(await reconcilePayments(sandbox, later())).toBe(0);
   });
+
+  it('settles the other orders when the gateway cannot settle one', async () => {
+    // Paid without any payment at the gateway: its capture fails at every run.
+    const unpayable = await strandedOrder();
+    await changeOrder({ ...unpayable, status: 'paid', version: 2 }, ['placed'], []);
+    const order = await strandedOrder();
+    await sandbox.authorize(order.orderId, order.amounts.total, card);
+    await reconcilePayments(sandbox, later());
+    expect((await findOrder(order.orderId))?.status).toBe('paid');
+    expect((await sandbox.find(order.orderId))?.state).toBe('captured');
+  });
 });
