@@ -20,6 +20,8 @@ import {
   changeOrder,
   findOrder,
   type Order,
+  OrderTooLargeError,
+  PromotionEndedError,
   PromotionLimitError,
   placeOrder,
   StockUnavailableError,
@@ -37,7 +39,13 @@ import {
 import { sandbox } from '../payments/sandbox';
 import { giveBack, passGate } from '../redis/stock-gate';
 import { orderEventEntry, orderEventTypes } from './events';
-import { markPromotions, type PromotionPricing, promotionPricing, promotionsOf } from './promotions';
+import {
+  forgetStalePromotions,
+  markPromotions,
+  type PromotionPricing,
+  promotionPricing,
+  promotionsOf,
+} from './promotions';
 
 export interface CheckoutOptions {
   payments?: PaymentProvider;
@@ -265,6 +273,20 @@ async function place(
   try {
     await placeOrder(order, entries, pricing.uses);
   } catch (error) {
+    if (error instanceof PromotionEndedError) {
+      await forgetStalePromotions();
+      throw new ConflictError(
+        'promotion_ended',
+        `Promotion ${error.promotionId} has ended or changed; retry for the current price`,
+      );
+    }
+    if (error instanceof OrderTooLargeError) {
+      throw new ApiError(
+        422,
+        'order_too_large',
+        'So many lines under so many different promotions do not fit in one order; split it',
+      );
+    }
     if (error instanceof PromotionLimitError) {
       if (error.limit === 'total') await markPromotions([error.promotionId], true);
       throw new ConflictError(
