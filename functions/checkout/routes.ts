@@ -68,7 +68,7 @@ export const placeOrderRoute = defineRoute({
       'out_of_stock; offer_changed (review and retry); promotion_ended (a promotion the price included ended or changed: retry for the current price); promotion_limit_reached (retry for the current price); request_in_progress (retry)',
     ),
     422: conflict(
-      'idempotency_key_reused: the key was used for a different request; order_too_large: too many lines under distinct promotions for one order (split it)',
+      'idempotency_key_reused: the key was used for a different request (lines, address or payment method; the card is not compared); order_too_large: too many lines under distinct promotions for one order (split it)',
     ),
   },
   maxBodyBytes: 16 * 1024,

@@ -5,7 +5,7 @@
  */
 const resources = require('./resources.json');
 const profiles = require('../../stack/profiles.json');
-const { localSigningKey } = require('../../stack/local-secrets.js');
+const { localRequestHashKey, localSigningKey } = require('../../stack/local-secrets.js');
 
 const localBrokerSecret = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:peakcart-local-kafka';
 
@@ -244,6 +244,7 @@ module.exports.stage = async ({ resolveVariable }) => {
         DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || `http://127.0.0.1:${local.dynamodbPort}`,
         LOG_LEVEL: process.env.LOG_LEVEL || 'INFO',
         JWT_SIGNING_KEY: process.env.JWT_SIGNING_KEY || localSigningKey(localName),
+        REQUEST_HASH_KEY: process.env.REQUEST_HASH_KEY || localRequestHashKey(localName),
         LOGIN_LOCK_SECONDS: process.env.LOGIN_LOCK_SECONDS || '900',
         HISTORY_RETENTION_DAYS: process.env.HISTORY_RETENTION_DAYS || '365',
         RATE_LIMITS: process.env.RATE_LIMITS || '',
@@ -271,6 +272,7 @@ module.exports.stage = async ({ resolveVariable }) => {
       // AWS_REGION is set by Lambda itself and may not be overridden.
       LOG_LEVEL: 'INFO',
       JWT_SIGNING_KEY: `{{resolve:ssm:/${resources.service}/${stage}/jwt-signing-key}}`,
+      REQUEST_HASH_KEY: `{{resolve:ssm:/${resources.service}/${stage}/request-hash-key}}`,
       LOGIN_LOCK_SECONDS: '900',
       HISTORY_RETENTION_DAYS: '365',
       RATE_LIMITS: '',

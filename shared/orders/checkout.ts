@@ -4,8 +4,9 @@
  * unknown (the gateway timed out) is looked up, and voided if it never arrived, before anything
  * is decided. A retried request with the same Idempotency-Key answers the same order.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { requireEnv } from '../config/env';
 import type { Offer } from '../domain/catalog';
 import { ageBand } from '../domain/member';
 import { type OrderInput, priceOrder, statusesAllowing } from '../domain/order';
@@ -59,8 +60,31 @@ export interface CheckoutResult {
   replayed: boolean;
 }
 
-const requestHash = (input: OrderInput) =>
-  createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+let hashKey: { raw: string; key: Buffer } | undefined;
+
+/** REQUEST_HASH_KEY (base64url, at least 256 bits), decoded once per container. */
+function requestHashKey(): Buffer {
+  const raw = requireEnv('REQUEST_HASH_KEY');
+  if (hashKey?.raw !== raw) {
+    const key = Buffer.from(raw, 'base64url');
+    if (key.length < 32) throw new Error('REQUEST_HASH_KEY must hold at least 256 bits (base64url)');
+    hashKey = { raw, key };
+  }
+  return hashKey.key;
+}
+
+/**
+ * What names a request in its idempotency record: an HMAC, keyed per stage, of the request without
+ * its card (number and expiry). No digest of a card number is ever stored (next to the order's last
+ * four digits, one would give the rest away), so a retry with the same key and another card is the
+ * same request and answers the first one's order.
+ */
+function requestHash(input: OrderInput): string {
+  const { items, shippingAddress, payment } = input;
+  return createHmac('sha256', requestHashKey())
+    .update(JSON.stringify({ items, shippingAddress, payment: { method: payment.method } }))
+    .digest('base64url');
+}
 
 async function offersOf(input: OrderInput): Promise<{ offer: Offer; quantity: number }[]> {
   const offers = await Promise.all(input.items.map((item) => findOffer(item.offerId)));

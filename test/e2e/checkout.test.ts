@@ -4,7 +4,7 @@
  * that never charge twice, the order's life after payment, and events that survive Kafka being
  * down.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Consumer } from 'kafkajs';
 import { closeDynamo, dynamoClient, tableName } from '../../shared/dynamo/client';
@@ -250,6 +250,47 @@ describe('placing an order', () => {
 
     const other = await order(orderBody([{ offerId, quantity: 2 }]), key);
     expect(other).toMatchObject({ status: 422, body: { error: { code: 'idempotency_key_reused' } } });
+    expect(await stockOf(offerId)).toBe(4);
+  });
+
+  it('keeps every digest of the card out of the idempotency record; another card with the same key is the same request', async () => {
+    const offerId = await listOffer({ groupId: `g${uniqueToken()}`, stock: 5, price: 10_000 });
+    const body = orderBody([{ offerId, quantity: 1 }]);
+    const key = `card-${randomUUID()}`;
+    const placed = await order(body, key);
+    expect(placed.status).toBe(201);
+    const claimOf = async (idempotencyKey: string) =>
+      (
+        await dynamoClient().send(
+          new GetCommand({
+            TableName: tableName('idempotency'),
+            Key: { pk: `ORDER-REQUEST#${buyer.memberId}#${idempotencyKey}`, sk: 'CLAIM' },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
+    const claim = await claimOf(key);
+    expect(claim?.orderId).toBe(placed.body.orderId);
+    const stored = JSON.stringify(claim);
+    const pan = sandboxCards.approved;
+    expect(stored).not.toContain(pan);
+    // Neither the body's digest (which holds the card number) nor the card number's own, in any encoding.
+    for (const input of [JSON.stringify(body), pan]) {
+      const digest = createHash('sha256').update(input).digest();
+      for (const encoding of ['hex', 'base64', 'base64url'] as const) {
+        expect(stored).not.toContain(digest.toString(encoding));
+      }
+    }
+    // Nothing stored depends on the card: a request differing only in its card, under another key,
+    // is recorded with the same digest.
+    const otherKey = `card-${randomUUID()}`;
+    const declined = await order(orderBody([{ offerId, quantity: 1 }], sandboxCards.declined), otherKey);
+    expect(declined.status).toBe(402);
+    expect((await claimOf(otherKey))?.requestHash).toBe(claim?.requestHash);
+    // As documented, a retry with the first key and another card answers the first order, charged once.
+    const retried = await order(orderBody([{ offerId, quantity: 1 }], sandboxCards.insufficientFunds), key);
+    expect(retried).toMatchObject({ status: 200, body: { orderId: placed.body.orderId, status: 'paid' } });
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
     expect(await stockOf(offerId)).toBe(4);
   });
 
