@@ -119,6 +119,7 @@ export function functionEnvironment(profile: StackProfile): Record<string, strin
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO',
     JWT_SIGNING_KEY: localSigningKey(profile.name),
     REQUEST_HASH_KEY: localRequestHashKey(profile.name),
+    PAYMENT_PROVIDER: 'sandbox',
     LOGIN_LOCK_SECONDS: process.env.LOGIN_LOCK_SECONDS ?? '900',
     HISTORY_RETENTION_DAYS: process.env.HISTORY_RETENTION_DAYS ?? '365',
     RATE_LIMITS: process.env.RATE_LIMITS ?? '',

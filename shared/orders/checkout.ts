@@ -31,13 +31,13 @@ import { ApiError, ConflictError, NotFoundError, UnauthorizedError } from '../ht
 import { logger } from '../logger';
 import { type OutboxEntry, offerSnapshotEntry } from '../outbox/entries';
 import { sendSoon } from '../outbox/outbox';
+import { payments as configuredPayments } from '../payments/configured';
 import {
   type Authorization,
   type CardDetails,
   type PaymentProvider,
   PaymentTimeoutError,
 } from '../payments/provider';
-import { sandbox } from '../payments/sandbox';
 import { giveBack, passGate } from '../redis/stock-gate';
 import { orderEventEntry, orderEventTypes } from './events';
 import {
@@ -215,7 +215,7 @@ export async function checkout(
   options: CheckoutOptions = {},
 ): Promise<CheckoutResult> {
   const now = options.now ?? new Date();
-  const payments = options.payments ?? sandbox;
+  const payments = options.payments ?? configuredPayments;
   const hash = requestHash(input);
   const known = await findIdempotencyClaim(memberId, idempotencyKey);
   if (

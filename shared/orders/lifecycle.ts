@@ -19,8 +19,8 @@ import { ApiError, ConflictError, ForbiddenError, NotFoundError } from '../http'
 import { logger } from '../logger';
 import { type OutboxEntry, offerSnapshotEntry } from '../outbox/entries';
 import { sendSoon } from '../outbox/outbox';
+import { payments as configuredPayments } from '../payments/configured';
 import type { PaymentProvider } from '../payments/provider';
-import { sandbox } from '../payments/sandbox';
 import { orderEventEntry, orderEventTypes } from './events';
 import { markPromotions, promotionsOf } from './promotions';
 import { buyersOrder } from './view';
@@ -116,7 +116,7 @@ const refundedAt: Partial<Record<OrderStatus, string>> = { cancelled: 'cancel', 
 export async function cancelOrder(
   memberId: string,
   orderId: string,
-  payments = sandbox,
+  payments = configuredPayments,
   now = new Date(),
 ): Promise<Order> {
   const order = await buyersOrder(memberId, orderId);
@@ -146,7 +146,7 @@ export async function requestAfterDelivery(
   now = new Date(),
 ): Promise<Order> {
   const order = await buyersOrder(memberId, orderId);
-  return apply(order, { action, extra: { reason } }, sandbox, now);
+  return apply(order, { action, extra: { reason } }, configuredPayments, now);
 }
 
 const actionFor: Record<DeliveryStatus, OrderAction> = {
@@ -161,7 +161,7 @@ export async function updateDelivery(
   caller: { memberId: string; roles: readonly Role[] },
   orderId: string,
   update: { status: DeliveryStatus; trackingNumber?: string },
-  payments = sandbox,
+  payments = configuredPayments,
   now = new Date(),
 ): Promise<Order> {
   const order = await findOrder(orderId);

@@ -11,15 +11,15 @@ import {
   ordersAwaitingPayment,
 } from '../dynamo/order-store';
 import { logger } from '../logger';
+import { payments as configuredPayments } from '../payments/configured';
 import type { PaymentProvider } from '../payments/provider';
-import { sandbox } from '../payments/sandbox';
 import { lookUpPayment, settle } from './checkout';
 
 /** Orders placed this long ago are past any request still working on them. */
 export const settleAfterMs = 2 * 60_000;
 
 export async function reconcilePayments(
-  payments: PaymentProvider = sandbox,
+  payments: PaymentProvider = configuredPayments,
   now = new Date(),
 ): Promise<number> {
   const orderIds = await ordersAwaitingPayment(new Date(now.getTime() - settleAfterMs));
