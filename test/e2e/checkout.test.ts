@@ -321,6 +321,77 @@ describe('placing an order', () => {
   }, 120_000);
 });
 
+describe('a seller changing stock while buyers order', () => {
+  const offerOf = async (offerId: string) =>
+    (await call('GET', `/offers/${offerId}`, undefined, seller.auth)).body;
+  const replace = (offerId: string, input: ReturnType<typeof offerInput>, expectedVersion?: number) =>
+    call(
+      'PUT',
+      `/offers/${offerId}`,
+      expectedVersion === undefined ? input : { ...input, expectedVersion },
+      seller.auth,
+    );
+
+  it('never restores units sold after the version the seller read', async () => {
+    const input = offerInput({ groupId: `g${uniqueToken()}`, stock: 10, price: 10_000 });
+    const offerId = `o${uniqueToken()}`;
+    expect((await call('PUT', `/offers/${offerId}`, input, seller.auth)).status).toBe(201);
+    const read = await offerOf(offerId);
+    expect(read).toMatchObject({ stock: 10, version: 1 });
+
+    expect((await order(orderBody([{ offerId, quantity: 3 }]))).status).toBe(201);
+    // The seller's page still says 10: a new price with that stock would sell the 3 units again.
+    const stale = await replace(offerId, { ...input, price: 9_000 }, read.version);
+    expect(stale).toMatchObject({ status: 409, body: { error: { code: 'offer_version_mismatch' } } });
+    const blind = await replace(offerId, { ...input, price: 9_000 });
+    expect(blind).toMatchObject({ status: 428, body: { error: { code: 'offer_version_required' } } });
+    expect(await offerOf(offerId)).toMatchObject({ stock: 7, price: 10_000 });
+
+    const fresh = await offerOf(offerId);
+    const replaced = await replace(
+      offerId,
+      { ...input, price: 9_000, stock: fresh.stock + 5 },
+      fresh.version,
+    );
+    expect(replaced).toMatchObject({
+      status: 200,
+      body: { stock: 12, price: 9_000, version: fresh.version + 1 },
+    });
+  });
+
+  it('neither oversells nor resurrects sold units when orders race a restock', async () => {
+    const input = offerInput({ groupId: `g${uniqueToken()}`, stock: 6, price: 10_000 });
+    const offerId = `o${uniqueToken()}`;
+    expect((await call('PUT', `/offers/${offerId}`, input, seller.auth)).status).toBe(201);
+    // The seller adds 4 units the way a seller's tool would: read, add, write at that version,
+    // reading again when orders came first.
+    const restock = async () => {
+      for (let attempt = 0; attempt < 50; attempt += 1) {
+        const current = await offerOf(offerId);
+        const answer = await replace(offerId, { ...input, stock: current.stock + 4 }, current.version);
+        if (answer.status === 200) return attempt;
+        expect(answer).toMatchObject({ status: 409 });
+      }
+      throw new Error('the restock never went through');
+    };
+    // A buyer's client retries with its Idempotency-Key when the platform is busy (429 beyond the
+    // reserved concurrency, 502 when a cold container did not answer in time).
+    const buy = async () => {
+      const key = `race-${randomUUID()}`;
+      for (;;) {
+        const answer = await order(orderBody([{ offerId, quantity: 1 }]), key);
+        if (answer.status !== 429 && answer.status !== 502) return answer;
+      }
+    };
+    const [answers] = await Promise.all([Promise.all(Array.from({ length: 12 }, buy)), restock()]);
+    const sold = answers.filter((answer) => answer.status === 201).length;
+    for (const answer of answers) expect([201, 409]).toContain(answer.status);
+    // 6 listed and 4 added: never more sold than that, and every unit sold is gone from the stock.
+    expect(sold).toBeLessThanOrEqual(10);
+    expect(await stockOf(offerId)).toBe(10 - sold);
+  });
+});
+
 describe('after payment', () => {
   async function paidOrder(stock = 5) {
     const offerId = await listOffer({ groupId: `g${uniqueToken()}`, stock, price: 20_000, shippingFee: 0 });
