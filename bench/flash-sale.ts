@@ -306,6 +306,7 @@ async function listOffers(run: string, units: number): Promise<Listing> {
   const { applyOffer } = await import('../shared/redis/price-cache');
   const { keywordGroupsKey } = await import('../shared/redis/keys');
   const { upsertOffer } = await import('../shared/catalog/offers');
+  const { findOffer } = await import('../shared/dynamo/offer-store');
   const redis = await connectedRedis().catch(() => undefined);
   if (redis?.status !== 'ready') {
     throw new Error(
@@ -321,18 +322,26 @@ async function listOffers(run: string, units: number): Promise<Listing> {
       const numbers = Array.from({ length: backgroundGroups }, (_, index) => index + 1);
       await inParallel(numbers, 8, async (number) => {
         const id = `flash-bg-${String(number).padStart(2, '0')}`;
-        const { offer } = await upsertOffer('seller-flash-bg', id, {
-          groupId: id,
-          sku: `BG-${number}`,
-          title: `Background item ${number}`,
-          keywords: [flashKeyword],
-          category: 'electronics',
-          price: 12_000 + number * 1_000,
-          shippingFee: number % 3 === 0 ? 0 : 2_500,
-          stock: 1_000_000,
-          unitCost: 8_000,
-          url: `https://seller.example/background/${number}`,
-        });
+        // Listed by an earlier run whose cache entries are gone: replaced at its stored version.
+        const stored = await findOffer(id);
+        const expectedVersion = stored && !stored.removed ? stored.version : undefined;
+        const { offer } = await upsertOffer(
+          'seller-flash-bg',
+          id,
+          {
+            groupId: id,
+            sku: `BG-${number}`,
+            title: `Background item ${number}`,
+            keywords: [flashKeyword],
+            category: 'electronics',
+            price: 12_000 + number * 1_000,
+            shippingFee: number % 3 === 0 ? 0 : 2_500,
+            stock: 1_000_000,
+            unitCost: 8_000,
+            url: `https://seller.example/background/${number}`,
+          },
+          { expectedVersion },
+        );
         await applyOffer(offer);
       });
     }

@@ -10,9 +10,9 @@ const path = require('node:path');
 
 const secretsDir = path.resolve(__dirname, '..', '.stack', 'secrets');
 
-/** The access-token signing key (base64url, 256 bits) of a local profile. */
-function localSigningKey(profileName) {
-  const file = path.join(secretsDir, `${profileName}-jwt-signing-key`);
+/** A secret (base64url, 256 bits) of a local profile, generated on first use. */
+function localSecret(profileName, purpose) {
+  const file = path.join(secretsDir, `${profileName}-${purpose}`);
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (error) {
@@ -29,4 +29,10 @@ function localSigningKey(profileName) {
   return readFileSync(file, 'utf8').trim();
 }
 
-module.exports = { localSigningKey };
+/** The access-token signing key of a local profile. */
+const localSigningKey = (profileName) => localSecret(profileName, 'jwt-signing-key');
+
+/** The key of the order requests' HMAC in idempotency records, of a local profile. */
+const localRequestHashKey = (profileName) => localSecret(profileName, 'request-hash-key');
+
+module.exports = { localSigningKey, localRequestHashKey };

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { tablePrefixFor } from '../shared/infra';
-import { localSigningKey } from './local-secrets';
+import { localRequestHashKey, localSigningKey } from './local-secrets';
 import profileDefaults from './profiles.json';
 
 export type ProfileName = 'dev' | 'test' | 'cluster';
@@ -118,6 +118,8 @@ export function functionEnvironment(profile: StackProfile): Record<string, strin
     AWS_REGION: 'us-east-1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO',
     JWT_SIGNING_KEY: localSigningKey(profile.name),
+    REQUEST_HASH_KEY: localRequestHashKey(profile.name),
+    PAYMENT_PROVIDER: 'sandbox',
     LOGIN_LOCK_SECONDS: process.env.LOGIN_LOCK_SECONDS ?? '900',
     HISTORY_RETENTION_DAYS: process.env.HISTORY_RETENTION_DAYS ?? '365',
     RATE_LIMITS: process.env.RATE_LIMITS ?? '',

@@ -27,18 +27,32 @@ export const upsertOfferRoute = defineRoute({
   operationId: 'putOffer',
   method: 'put',
   path: '/offers/{offerId}',
-  summary: "Creates or replaces one of the seller's offers (201 when created)",
+  summary:
+    "Creates one of the seller's offers (201), or replaces it (200) at the version the seller read: stock included, so units sold since are never restored",
   tags: ['catalog'],
   auth: ['seller'],
   params: offerParams,
   // Creates the offer it names when there is none.
   notFound: false,
-  body: offerInputSchema,
+  body: offerInputSchema.extend({
+    expectedVersion: z
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        'The version of the offer as read (GET /offers/{offerId}); required to replace a listed offer. Orders change the version with the stock',
+      ),
+  }),
   response: offer,
   otherResponses: {
     201: { description: 'The offer was created', schema: offer },
     409: {
-      description: 'group_change_not_allowed, or offer_changed_concurrently (retry)',
+      description:
+        'group_change_not_allowed; offer_version_mismatch (the offer changed since expectedVersion: read it again); offer_changed_concurrently (retry)',
+      schema: z.unknown(),
+    },
+    428: {
+      description: 'offer_version_required: the offer exists and the body has no expectedVersion',
       schema: z.unknown(),
     },
   },

@@ -111,8 +111,12 @@ export const placeOrderRoute = defineRoute({
     402: conflict('payment_declined: the order exists with status payment_failed and its stock is back'),
     403: conflict('forbidden: the caller has no role; own_offer: a seller cannot buy its own offer'),
     404: conflict('not_found: an offer does not exist'),
-    409: conflict('out_of_stock, offer_changed (review and retry) or request_in_progress (retry)'),
-    422: conflict('idempotency_key_reused: the key was used for a different request'),
+    409: conflict(
+      'out_of_stock; offer_changed (review and retry); promotion_ended (a promotion the price included ended or changed: retry for the current price); promotion_limit_reached (retry for the current price); request_in_progress (retry)',
+    ),
+    422: conflict(
+      'idempotency_key_reused: the key was used for a different request (lines, address or payment method; the card is not compared); order_too_large: too many lines under distinct promotions for one order (split it)',
+    ),
   },
   maxBodyBytes: 16 * 1024,
 });

@@ -55,13 +55,19 @@ async function save(next: Offer, previous: Offer | undefined, now: Date): Promis
   }
 }
 
-/** Creates or replaces the seller's offer; `created` tells which. */
+/**
+ * Creates or replaces the seller's offer; `created` tells which. Replacing a listed offer needs the
+ * version the seller read (`expectedVersion`): every order and cancellation changes the offer's
+ * version with its stock, so a stock figure read before units were sold is refused instead of
+ * restoring them. The write is conditional on that version too.
+ */
 export async function upsertOffer(
   sellerId: string,
   offerId: string,
   input: OfferInput,
-  now = new Date(),
+  options: { expectedVersion?: number; now?: Date } = {},
 ): Promise<{ offer: Offer; created: boolean }> {
+  const { expectedVersion, now = new Date() } = options;
   const current = await findOffer(offerId);
   if (current) {
     ownedBy(current, sellerId);
@@ -71,6 +77,19 @@ export async function upsertOffer(
         'An offer stays in its product group; remove it and list a new offer in the other group',
       );
     }
+  }
+  if (current && !current.removed && expectedVersion === undefined) {
+    throw new ApiError(
+      428,
+      'offer_version_required',
+      `Offer ${offerId} exists: send expectedVersion, the version you read (GET /offers/${offerId})`,
+    );
+  }
+  if (expectedVersion !== undefined && expectedVersion !== (current?.version ?? 0)) {
+    throw new ConflictError(
+      'offer_version_mismatch',
+      `Offer ${offerId} is at version ${current?.version ?? 0}, not ${expectedVersion}: orders or another change came first; read it again and resend`,
+    );
   }
   const offer = nextOffer(current, input, { offerId, sellerId }, now);
   await save(offer, current, now);

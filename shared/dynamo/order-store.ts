@@ -6,8 +6,8 @@
  * the new shape by its next change.
  *
  * Placing an order is one transaction: every line's stock taken (conditional on enough stock, the
- * offer listed and the price still the one charged), the order written, and its outbox entries
- * written. Concurrent buyers therefore can never take more than there is; DynamoDB refuses the
+ * offer listed and the price still the one charged), every promotion it is priced with checked as
+ * unchanged and its units counted, the order written, and its outbox entries written. Concurrent buyers therefore can never take more than there is; DynamoDB refuses the
  * transaction of whoever comes too late. Each status change is one transaction too: conditional
  * on the status it starts from, with its stock given back and its outbox entries.
  */
@@ -75,6 +75,25 @@ export class PromotionLimitError extends Error {
   ) {
     super(`Promotion ${promotionId}: ${limit} limit reached`);
     this.name = 'PromotionLimitError';
+  }
+}
+
+/** A promotion of the order ended or changed after the order was priced with it. */
+export class PromotionEndedError extends Error {
+  constructor(readonly promotionId: string) {
+    super(`Promotion ${promotionId} ended or changed`);
+    this.name = 'PromotionEndedError';
+  }
+}
+
+/** DynamoDB's limit on the items of one transaction. */
+const transactionLimit = 100;
+
+/** The order needs more items than one DynamoDB transaction holds (many lines, each its own promotion). */
+export class OrderTooLargeError extends Error {
+  constructor(readonly items: number) {
+    super(`Placing the order takes ${items} transaction items, more than ${transactionLimit}`);
+    this.name = 'OrderTooLargeError';
   }
 }
 
@@ -180,27 +199,27 @@ export async function placeOrder(
   outbox: readonly OutboxEntry[],
   promotionUses: readonly PromotionUse[] = [],
 ): Promise<void> {
+  const items = [
+    ...order.items.map(takeStock),
+    ...promotionUses.flatMap(takePromotionUnits),
+    {
+      Put: {
+        TableName: tableName('orders'),
+        Item: orderItem(order),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName: tableName('orders'),
+        Item: { ...pendingPaymentKey(order), orderId: order.orderId },
+      },
+    },
+    ...outbox.map(outboxPut),
+  ];
+  if (items.length > transactionLimit) throw new OrderTooLargeError(items.length);
   try {
-    await transact({
-      TransactItems: [
-        ...order.items.map(takeStock),
-        ...promotionUses.flatMap(takePromotionUnits),
-        {
-          Put: {
-            TableName: tableName('orders'),
-            Item: orderItem(order),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        {
-          Put: {
-            TableName: tableName('orders'),
-            Item: { ...pendingPaymentKey(order), orderId: order.orderId },
-          },
-        },
-        ...outbox.map(outboxPut),
-      ],
-    });
+    await transact({ TransactItems: items });
   } catch (error) {
     if (error instanceof TransactionCanceledException) {
       const reasons = error.CancellationReasons ?? [];
@@ -212,11 +231,12 @@ export async function placeOrder(
         throw new StockUnavailableError(item.offerId, enough ? 'offer_changed' : 'out_of_stock');
       }
       for (const [index, use] of promotionUses.entries()) {
-        // Each use is two updates, the total's then the member's.
-        const at = order.items.length + 2 * index;
-        if (reasons[at]?.Code === 'ConditionalCheckFailed')
-          throw new PromotionLimitError(use.promotionId, 'total');
+        // Each use is three items: the promotion's check, then the total's and the member's updates.
+        const at = order.items.length + 3 * index;
+        if (reasons[at]?.Code === 'ConditionalCheckFailed') throw new PromotionEndedError(use.promotionId);
         if (reasons[at + 1]?.Code === 'ConditionalCheckFailed')
+          throw new PromotionLimitError(use.promotionId, 'total');
+        if (reasons[at + 2]?.Code === 'ConditionalCheckFailed')
           throw new PromotionLimitError(use.promotionId, 'member');
       }
     }

@@ -8,6 +8,8 @@
  *
  * Usage changes only inside the order transactions of shared/dynamo/order-store.ts, conditional on
  * the promotion's limits, so concurrent buyers can never take more promoted units than allowed.
+ * The same transaction checks that the promotion item is still the definition the order was priced
+ * with, so one ended or changed meanwhile never discounts an order, whatever a cache still says.
  */
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { Promotion } from '../domain/promotion';
@@ -44,13 +46,17 @@ export async function findPromotion(promotionId: string): Promise<Promotion | un
   return Item ? promotionFromItem(Item) : undefined;
 }
 
-/** Every promotion, in id order. */
+/**
+ * Every promotion, in id order. A strongly consistent read: the set is cached for minutes, so a
+ * replica that has not seen an admin's change yet must not be the one that fills the cache.
+ */
 export async function listPromotions(): Promise<Promotion[]> {
   const promotions: Promotion[] = [];
   const pages = paginateQuery(
     { client: dynamoClient() },
     {
       TableName: tableName('promotions'),
+      ConsistentRead: true,
       KeyConditionExpression: 'pk = :all',
       ExpressionAttributeValues: { ':all': promotionsPartition },
     },
@@ -123,19 +129,37 @@ export async function usageOf(
   return usage;
 }
 
-/** Promoted units of one promotion in one order, with the limits they must stay within. */
+/**
+ * Promoted units of one promotion in one order, with the limits they must stay within and the
+ * definition (version and creation) the order was priced with.
+ */
 export interface PromotionUse {
   promotionId: string;
   memberId: string;
   units: number;
   limits: Promotion['limits'];
+  pricedWith: Pick<Promotion, 'version' | 'createdAt'>;
 }
 
 /**
- * The transaction items that count the units against the promotion, in all and for the member,
- * each conditional on its limit: the whole order fails if either would be passed.
+ * The transaction items of one promotion in an order: a check that the promotion is still the
+ * definition priced with (not ended, not changed: its schedule and window were read from that
+ * definition at the order's instant), then the units counted against it, in all and for the member,
+ * each conditional on its limit. The whole order fails if any of the three does.
+ * A promotion ended and created again starts at version 1 anew, hence createdAt too.
  */
 export function takePromotionUnits(use: PromotionUse) {
+  const unchanged = {
+    ConditionCheck: {
+      TableName: tableName('promotions'),
+      Key: promotionKey(use.promotionId),
+      ConditionExpression: 'version = :version AND createdAt = :createdAt',
+      ExpressionAttributeValues: {
+        ':version': use.pricedWith.version,
+        ':createdAt': use.pricedWith.createdAt,
+      },
+    },
+  };
   const take = (key: ReturnType<typeof usageKey>, limit: number | undefined) => ({
     Update: {
       TableName: tableName('promotions'),
@@ -151,6 +175,7 @@ export function takePromotionUnits(use: PromotionUse) {
     },
   });
   return [
+    unchanged,
     take(usageKey(use.promotionId), use.limits.totalUnits),
     take(usageKey(use.promotionId, use.memberId), use.limits.perMemberUnits),
   ];

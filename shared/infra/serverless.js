@@ -5,7 +5,7 @@
  */
 const resources = require('./resources.json');
 const profiles = require('../../stack/profiles.json');
-const { localSigningKey } = require('../../stack/local-secrets.js');
+const { localRequestHashKey, localSigningKey } = require('../../stack/local-secrets.js');
 
 const localBrokerSecret = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:peakcart-local-kafka';
 
@@ -217,6 +217,25 @@ module.exports.capacityTargets = async ({ resolveVariable }) => {
 };
 
 /**
+ * The payment provider a deployed stage names (PEAKCART_PAYMENT_PROVIDER). The sandbox approves
+ * test cards without moving money: refused here at package time, as the functions refuse it at
+ * cold start (shared/domain/payment.ts). Unset, the charging functions refuse to start, naming it.
+ */
+function paymentProvider(stage) {
+  const provider = process.env.PEAKCART_PAYMENT_PROVIDER || '';
+  if (provider === 'sandbox') {
+    throw new Error(
+      `PEAKCART_PAYMENT_PROVIDER=sandbox is a test mode that moves no money; stage ${stage} is not local (${Object.values(
+        profiles,
+      )
+        .map((profile) => profile.stage)
+        .join(', ')}) and needs a real payment provider`,
+    );
+  }
+  return provider;
+}
+
+/**
  * Per-stage settings: the functions' environment (the keys of the definition), the Kafka bootstrap
  * servers, how Lambda's event-source mappings reach and authenticate to them, and the functions'
  * VPC. Local stages take the stack's ports (or the URLs the start and test scripts export) and no
@@ -244,6 +263,8 @@ module.exports.stage = async ({ resolveVariable }) => {
         DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT || `http://127.0.0.1:${local.dynamodbPort}`,
         LOG_LEVEL: process.env.LOG_LEVEL || 'INFO',
         JWT_SIGNING_KEY: process.env.JWT_SIGNING_KEY || localSigningKey(localName),
+        REQUEST_HASH_KEY: process.env.REQUEST_HASH_KEY || localRequestHashKey(localName),
+        PAYMENT_PROVIDER: process.env.PAYMENT_PROVIDER || 'sandbox',
         LOGIN_LOCK_SECONDS: process.env.LOGIN_LOCK_SECONDS || '900',
         HISTORY_RETENTION_DAYS: process.env.HISTORY_RETENTION_DAYS || '365',
         RATE_LIMITS: process.env.RATE_LIMITS || '',
@@ -271,6 +292,8 @@ module.exports.stage = async ({ resolveVariable }) => {
       // AWS_REGION is set by Lambda itself and may not be overridden.
       LOG_LEVEL: 'INFO',
       JWT_SIGNING_KEY: `{{resolve:ssm:/${resources.service}/${stage}/jwt-signing-key}}`,
+      REQUEST_HASH_KEY: `{{resolve:ssm:/${resources.service}/${stage}/request-hash-key}}`,
+      PAYMENT_PROVIDER: paymentProvider(stage),
       LOGIN_LOCK_SECONDS: '900',
       HISTORY_RETENTION_DAYS: '365',
       RATE_LIMITS: '',

@@ -4,8 +4,9 @@
  * unknown (the gateway timed out) is looked up, and voided if it never arrived, before anything
  * is decided. A retried request with the same Idempotency-Key answers the same order.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { requireEnv } from '../config/env';
 import type { Offer } from '../domain/catalog';
 import { ageBand } from '../domain/member';
 import { type OrderInput, priceOrder } from '../domain/order';
@@ -22,6 +23,8 @@ import {
   findOrder,
   type Order,
   OrderStatusConflictError,
+  OrderTooLargeError,
+  PromotionEndedError,
   PromotionLimitError,
   placeOrder,
   StockUnavailableError,
@@ -30,17 +33,23 @@ import { ApiError, ConflictError, NotFoundError, UnauthorizedError } from '../ht
 import { logger } from '../logger';
 import { type OutboxEntry, offerSnapshotEntry } from '../outbox/entries';
 import { sendSoon } from '../outbox/outbox';
+import { payments as configuredPayments } from '../payments/configured';
 import {
   type Authorization,
   type CardDetails,
   type PaymentProvider,
   PaymentTimeoutError,
 } from '../payments/provider';
-import { sandbox } from '../payments/sandbox';
 import { giveBack, passGate } from '../redis/stock-gate';
 import { orderEventEntry, orderEventTypes } from './events';
 import { releasePayment } from './payment';
-import { markPromotions, type PromotionPricing, promotionPricing, promotionsOf } from './promotions';
+import {
+  forgetStalePromotions,
+  markPromotions,
+  type PromotionPricing,
+  promotionPricing,
+  promotionsOf,
+} from './promotions';
 
 export interface CheckoutOptions {
   payments?: PaymentProvider;
@@ -54,8 +63,31 @@ export interface CheckoutResult {
   replayed: boolean;
 }
 
-const requestHash = (input: OrderInput) =>
-  createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+let hashKey: { raw: string; key: Buffer } | undefined;
+
+/** REQUEST_HASH_KEY (base64url, at least 256 bits), decoded once per container. */
+function requestHashKey(): Buffer {
+  const raw = requireEnv('REQUEST_HASH_KEY');
+  if (hashKey?.raw !== raw) {
+    const key = Buffer.from(raw, 'base64url');
+    if (key.length < 32) throw new Error('REQUEST_HASH_KEY must hold at least 256 bits (base64url)');
+    hashKey = { raw, key };
+  }
+  return hashKey.key;
+}
+
+/**
+ * What names a request in its idempotency record: an HMAC, keyed per stage, of the request without
+ * its card (number and expiry). No digest of a card number is ever stored (next to the order's last
+ * four digits, one would give the rest away), so a retry with the same key and another card is the
+ * same request and answers the first one's order.
+ */
+function requestHash(input: OrderInput): string {
+  const { items, shippingAddress, payment } = input;
+  return createHmac('sha256', requestHashKey())
+    .update(JSON.stringify({ items, shippingAddress, payment: { method: payment.method } }))
+    .digest('base64url');
+}
 
 async function offersOf(memberId: string, input: OrderInput): Promise<{ offer: Offer; quantity: number }[]> {
   const offers = await Promise.all(input.items.map((item) => findOffer(item.offerId)));
@@ -243,7 +275,7 @@ export async function checkout(
   options: CheckoutOptions = {},
 ): Promise<CheckoutResult> {
   const now = options.now ?? new Date();
-  const payments = options.payments ?? sandbox;
+  const payments = options.payments ?? configuredPayments;
   const hash = requestHash(input);
   const known = await findIdempotencyClaim(memberId, idempotencyKey);
   if (
@@ -328,6 +360,20 @@ async function place(
   try {
     await placeOrder(order, entries, pricing.uses);
   } catch (error) {
+    if (error instanceof PromotionEndedError) {
+      await forgetStalePromotions();
+      throw new ConflictError(
+        'promotion_ended',
+        `Promotion ${error.promotionId} has ended or changed; retry for the current price`,
+      );
+    }
+    if (error instanceof OrderTooLargeError) {
+      throw new ApiError(
+        422,
+        'order_too_large',
+        'So many lines under so many different promotions do not fit in one order; split it',
+      );
+    }
     if (error instanceof PromotionLimitError) {
       if (error.limit === 'total') await markPromotions([error.promotionId], true);
       throw new ConflictError(

@@ -30,7 +30,7 @@ import { changeOrder, findOrder, type Order, OrderStatusConflictError } from '..
 import { ApiError, ConflictError, NotFoundError } from '../http';
 import { type OutboxEntry, offerSnapshotEntry } from '../outbox/entries';
 import { sendSoon } from '../outbox/outbox';
-import { sandbox } from '../payments/sandbox';
+import { payments as configuredPayments } from '../payments/configured';
 import { orderEventEntry, orderEventTypes } from './events';
 import { refund, releasePayment } from './payment';
 import { markPromotions, promotionsOf } from './promotions';
@@ -103,7 +103,7 @@ async function apply(load: () => Promise<Order>, plan: (order: Order) => Plan, n
 export async function cancelOrder(
   memberId: string,
   orderId: string,
-  payments = sandbox,
+  payments = configuredPayments,
   now = new Date(),
 ): Promise<Order> {
   const current = await buyersOrder(memberId, orderId);
@@ -256,7 +256,7 @@ export async function completeReturn(
   caller: Caller,
   orderId: string,
   returnId: string,
-  payments = sandbox,
+  payments = configuredPayments,
   now = new Date(),
 ): Promise<{ order: Order; request: ReturnRequest }> {
   const load = async () => {

@@ -10,8 +10,8 @@ import { appliesTo, bestPromotion, type Promotion } from '../domain/promotion';
 import type { PromotionUse } from '../dynamo/promotion-store';
 import { usageOf } from '../dynamo/promotion-store';
 import { logger } from '../logger';
-import { livePromotions } from '../promotions/live';
-import { markExhausted } from '../redis/promotion-cache';
+import { forgetLivePromotions, livePromotions } from '../promotions/live';
+import { forgetPromotions, markExhausted } from '../redis/promotion-cache';
 
 export interface PromotionPricing {
   discountFor: DiscountRule;
@@ -59,12 +59,20 @@ export async function promotionPricing(
     taking.set(best.promotionId, (taking.get(best.promotionId) ?? 0) + quantity);
   }
   const byId = new Map(candidates.map((promotion) => [promotion.promotionId, promotion]));
-  const uses = [...taking].map(([promotionId, units]) => ({
-    promotionId,
-    memberId,
-    units,
-    limits: byId.get(promotionId)?.limits ?? {},
-  }));
+  const uses = [...taking].flatMap(([promotionId, units]) => {
+    const promotion = byId.get(promotionId);
+    return promotion
+      ? [
+          {
+            promotionId,
+            memberId,
+            units,
+            limits: promotion.limits,
+            pricedWith: { version: promotion.version, createdAt: promotion.createdAt },
+          },
+        ]
+      : [];
+  });
   const sellsOut = uses.flatMap(({ promotionId, units, limits }) =>
     limits.totalUnits !== undefined && (usage.get(promotionId)?.total ?? 0) + units >= limits.totalUnits
       ? [promotionId]
@@ -88,4 +96,16 @@ export async function markPromotions(promotionIds: readonly string[], exhausted:
       logger.warn('promotion mark not written', { promotionId, exhausted, error: error as Error }),
     );
   }
+}
+
+/**
+ * Drops the promotion set this container and Redis hold, after checkout's transaction found one of
+ * them ended or changed: the buyer's retry is priced from DynamoDB. Best effort, as the admin's own
+ * invalidation.
+ */
+export async function forgetStalePromotions(): Promise<void> {
+  forgetLivePromotions();
+  await forgetPromotions().catch((error: unknown) =>
+    logger.warn('stale promotion set not dropped from the cache', { error: error as Error }),
+  );
 }

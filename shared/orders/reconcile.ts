@@ -14,8 +14,8 @@ import {
   ordersAwaitingPayment,
 } from '../dynamo/order-store';
 import { logger } from '../logger';
+import { payments as configuredPayments } from '../payments/configured';
 import type { PaymentProvider } from '../payments/provider';
-import { sandbox } from '../payments/sandbox';
 import { capture, lookUpPayment, settle } from './checkout';
 import { releasePayment } from './payment';
 
@@ -23,7 +23,7 @@ import { releasePayment } from './payment';
 export const settleAfterMs = 2 * 60_000;
 
 export async function reconcilePayments(
-  payments: PaymentProvider = sandbox,
+  payments: PaymentProvider = configuredPayments,
   now = new Date(),
 ): Promise<number> {
   const orderIds = await ordersAwaitingPayment(new Date(now.getTime() - settleAfterMs));

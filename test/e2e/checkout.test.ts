@@ -4,7 +4,7 @@
  * that never charge twice, the order's life after payment, and events that survive Kafka being
  * down.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Consumer } from 'kafkajs';
 import { closeDynamo, dynamoClient, tableName } from '../../shared/dynamo/client';
@@ -273,6 +273,47 @@ describe('placing an order', () => {
     expect(await stockOf(offerId)).toBe(4);
   });
 
+  it('keeps every digest of the card out of the idempotency record; another card with the same key is the same request', async () => {
+    const offerId = await listOffer({ groupId: `g${uniqueToken()}`, stock: 5, price: 10_000 });
+    const body = orderBody([{ offerId, quantity: 1 }]);
+    const key = `card-${randomUUID()}`;
+    const placed = await order(body, key);
+    expect(placed.status).toBe(201);
+    const claimOf = async (idempotencyKey: string) =>
+      (
+        await dynamoClient().send(
+          new GetCommand({
+            TableName: tableName('idempotency'),
+            Key: { pk: `ORDER-REQUEST#${buyer.memberId}#${idempotencyKey}`, sk: 'CLAIM' },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
+    const claim = await claimOf(key);
+    expect(claim?.orderId).toBe(placed.body.orderId);
+    const stored = JSON.stringify(claim);
+    const pan = sandboxCards.approved;
+    expect(stored).not.toContain(pan);
+    // Neither the body's digest (which holds the card number) nor the card number's own, in any encoding.
+    for (const input of [JSON.stringify(body), pan]) {
+      const digest = createHash('sha256').update(input).digest();
+      for (const encoding of ['hex', 'base64', 'base64url'] as const) {
+        expect(stored).not.toContain(digest.toString(encoding));
+      }
+    }
+    // Nothing stored depends on the card: a request differing only in its card, under another key,
+    // is recorded with the same digest.
+    const otherKey = `card-${randomUUID()}`;
+    const declined = await order(orderBody([{ offerId, quantity: 1 }], sandboxCards.declined), otherKey);
+    expect(declined.status).toBe(402);
+    expect((await claimOf(otherKey))?.requestHash).toBe(claim?.requestHash);
+    // As documented, a retry with the first key and another card answers the first order, charged once.
+    const retried = await order(orderBody([{ offerId, quantity: 1 }], sandboxCards.insufficientFunds), key);
+    expect(retried).toMatchObject({ status: 200, body: { orderId: placed.body.orderId, status: 'paid' } });
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(await stockOf(offerId)).toBe(4);
+  });
+
   it('never sells more than there is: 200 buyers at once for 10 units', async () => {
     const offerId = await listOffer({ groupId: `g${uniqueToken()}`, stock: 10, price: 1_000 });
     let throttled = 0;
@@ -298,6 +339,77 @@ describe('placing an order', () => {
     );
     expect(await stockOf(offerId)).toBe(0);
   }, 120_000);
+});
+
+describe('a seller changing stock while buyers order', () => {
+  const offerOf = async (offerId: string) =>
+    (await call('GET', `/offers/${offerId}`, undefined, seller.auth)).body;
+  const replace = (offerId: string, input: ReturnType<typeof offerInput>, expectedVersion?: number) =>
+    call(
+      'PUT',
+      `/offers/${offerId}`,
+      expectedVersion === undefined ? input : { ...input, expectedVersion },
+      seller.auth,
+    );
+
+  it('never restores units sold after the version the seller read', async () => {
+    const input = offerInput({ groupId: `g${uniqueToken()}`, stock: 10, price: 10_000 });
+    const offerId = `o${uniqueToken()}`;
+    expect((await call('PUT', `/offers/${offerId}`, input, seller.auth)).status).toBe(201);
+    const read = await offerOf(offerId);
+    expect(read).toMatchObject({ stock: 10, version: 1 });
+
+    expect((await order(orderBody([{ offerId, quantity: 3 }]))).status).toBe(201);
+    // The seller's page still says 10: a new price with that stock would sell the 3 units again.
+    const stale = await replace(offerId, { ...input, price: 9_000 }, read.version);
+    expect(stale).toMatchObject({ status: 409, body: { error: { code: 'offer_version_mismatch' } } });
+    const blind = await replace(offerId, { ...input, price: 9_000 });
+    expect(blind).toMatchObject({ status: 428, body: { error: { code: 'offer_version_required' } } });
+    expect(await offerOf(offerId)).toMatchObject({ stock: 7, price: 10_000 });
+
+    const fresh = await offerOf(offerId);
+    const replaced = await replace(
+      offerId,
+      { ...input, price: 9_000, stock: fresh.stock + 5 },
+      fresh.version,
+    );
+    expect(replaced).toMatchObject({
+      status: 200,
+      body: { stock: 12, price: 9_000, version: fresh.version + 1 },
+    });
+  });
+
+  it('neither oversells nor resurrects sold units when orders race a restock', async () => {
+    const input = offerInput({ groupId: `g${uniqueToken()}`, stock: 6, price: 10_000 });
+    const offerId = `o${uniqueToken()}`;
+    expect((await call('PUT', `/offers/${offerId}`, input, seller.auth)).status).toBe(201);
+    // The seller adds 4 units the way a seller's tool would: read, add, write at that version,
+    // reading again when orders came first.
+    const restock = async () => {
+      for (let attempt = 0; attempt < 50; attempt += 1) {
+        const current = await offerOf(offerId);
+        const answer = await replace(offerId, { ...input, stock: current.stock + 4 }, current.version);
+        if (answer.status === 200) return attempt;
+        expect(answer).toMatchObject({ status: 409 });
+      }
+      throw new Error('the restock never went through');
+    };
+    // A buyer's client retries with its Idempotency-Key when the platform is busy (429 beyond the
+    // reserved concurrency, 502 when a cold container did not answer in time).
+    const buy = async () => {
+      const key = `race-${randomUUID()}`;
+      for (;;) {
+        const answer = await order(orderBody([{ offerId, quantity: 1 }]), key);
+        if (answer.status !== 429 && answer.status !== 502) return answer;
+      }
+    };
+    const [answers] = await Promise.all([Promise.all(Array.from({ length: 12 }, buy)), restock()]);
+    const sold = answers.filter((answer) => answer.status === 201).length;
+    for (const answer of answers) expect([201, 409]).toContain(answer.status);
+    // 6 listed and 4 added: never more sold than that, and every unit sold is gone from the stock.
+    expect(sold).toBeLessThanOrEqual(10);
+    expect(await stockOf(offerId)).toBe(10 - sold);
+  });
 });
 
 describe('after payment', () => {

@@ -6,8 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { closeDynamo } from '../../shared/dynamo/client';
+import { findPromotion } from '../../shared/dynamo/promotion-store';
 import { closeKafka } from '../../shared/kafka/client';
 import { closeRedis } from '../../shared/redis/client';
+import { storePromotions } from '../../shared/redis/promotion-cache';
 import { loadProfile } from '../../stack/profiles';
 import { accessTokenFor } from '../support/auth';
 import { offerInput, uniqueToken } from '../support/catalog';
@@ -176,6 +178,57 @@ describe('promotions through HTTP', () => {
       },
       15_000,
     );
+  }, 120_000);
+
+  it('never discount an order once ended, even while a cache still holds them', async () => {
+    const t = uniqueToken();
+    const groupId = `g${t}`;
+    const seller = await accessTokenFor({ memberId: `seller-${t}`, roles: ['seller'] });
+    const listed = await call(
+      'PUT',
+      `/offers/e${t}`,
+      seller,
+      offerInput({ groupId, price: 20_000, shippingFee: 3_000, stock: 10 }),
+    );
+    expect(listed.status).toBe(201);
+    expect((await call('PUT', `/promotions/p${t}`, admin, everyDay(groupId))).status).toBe(201);
+    const token = await buyer();
+    const order = (key: string) =>
+      call(
+        'POST',
+        '/orders',
+        token,
+        {
+          items: [{ offerId: `e${t}`, quantity: 1 }],
+          shippingAddress: {
+            recipient: 'Buyer',
+            phone: '010-1234-5678',
+            postalCode: '21999',
+            line1: 'Incheon',
+          },
+          payment: { method: 'card', cardNumber: '4242424242424242', expiryMonth: 12, expiryYear: 2030 },
+        },
+        { 'idempotency-key': `${key}-${t}` },
+      );
+    // The first order warms checkout's container with the set that holds the promotion.
+    const first = await order('first');
+    expect(first.status).toBe(201);
+    expect(first.body.amounts.discount).toBe(6_000);
+
+    const ended = await findPromotion(`p${t}`);
+    expect((await call('DELETE', `/promotions/p${t}`, admin)).status).toBe(204);
+    // As a read that had not seen the end yet would fill it: whichever container takes the next
+    // order, warm or not, prices it with the promotion.
+    await storePromotions(ended ? [ended] : []);
+    const stale = await order('second');
+    expect(stale).toMatchObject({ status: 409, body: { error: { code: 'promotion_ended' } } });
+    // The retry is priced without it: the refused attempt dropped the stale set.
+    const retried = await order('third');
+    expect(retried.status).toBe(201);
+    expect(retried.body.amounts).toEqual({ items: 20_000, discount: 0, shipping: 3_000, total: 23_000 });
+    expect(retried.body.items[0].promotionId).toBeNull();
+    // Only the two orders placed took stock.
+    expect((await call('GET', `/offers/e${t}`, seller)).body.stock).toBe(8);
   }, 120_000);
 
   it('are for admins only, and refuse what they cannot run', async () => {

@@ -50,12 +50,22 @@ async function call<T = Record<string, unknown>>(path: string, init: RequestInit
   return { status: response.status, body: (await response.json()) as T, headers: response.headers };
 }
 
+/** The version each offer was last written at here: a seller replaces an offer at the version it read. */
+const writtenVersions = new Map<string, number>();
+
 async function putOffer(offerId: string, body: unknown, token = sellerToken): Promise<Answer<Offer>> {
-  return call<Offer>(`/offers/${offerId}`, {
+  const expectedVersion = writtenVersions.get(offerId);
+  const sent =
+    expectedVersion !== undefined && typeof body === 'object' && body !== null
+      ? { ...body, expectedVersion }
+      : body;
+  const answer = await call<Offer>(`/offers/${offerId}`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    body: JSON.stringify(sent),
   });
+  if (answer.status < 300) writtenVersions.set(offerId, answer.body.version);
+  return answer;
 }
 
 interface SearchBody {

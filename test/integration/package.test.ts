@@ -279,6 +279,8 @@ describe('packaging for AWS (a stage without a local stack)', () => {
           REDIS_URL: '{{resolve:ssm:/peakcart/prod/redis-url}}',
           KAFKA_BROKERS: deployment.PEAKCART_KAFKA_BOOTSTRAP_SERVERS,
           KAFKA_SECRET_ARN: deployment.PEAKCART_KAFKA_SECRET_ARN,
+          // No provider named: the functions that charge refuse to start, naming the setting.
+          PAYMENT_PROVIDER: '',
         }),
       });
       // Producers read the secret in every function, not only those with a kafka event.
@@ -422,6 +424,17 @@ describe('packaging for AWS (a stage without a local stack)', () => {
     );
     expect(result.code).not.toBe(0);
     expect(result.output).toContain('PEAKCART_VPC_SECURITY_GROUP_IDS');
+  }, 60_000);
+
+  it('refuses to package with the sandbox payment gateway, naming the setting', async () => {
+    const result = await runServerless(
+      ['package', '--stage', 'prod', '--package', path.join(tmpdir(), 'unused')],
+      repoRoot,
+      60_000,
+      { ...deployment, PEAKCART_PAYMENT_PROVIDER: 'sandbox' },
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('PEAKCART_PAYMENT_PROVIDER=sandbox is a test mode that moves no money');
   }, 60_000);
 
   it('refuses to package without the Kafka brokers, naming the missing setting', async () => {

@@ -10,12 +10,13 @@ const deployment: Record<string, string> = {
   PEAKCART_KAFKA_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:peakcart-kafka',
 };
 const vpcKeys = ['PEAKCART_VPC_SUBNET_IDS', 'PEAKCART_VPC_SECURITY_GROUP_IDS'];
+const optionalKeys = [...vpcKeys, 'PEAKCART_PAYMENT_PROVIDER', 'PAYMENT_PROVIDER'];
 const saved = Object.fromEntries(
-  [...Object.keys(deployment), ...vpcKeys].map((key) => [key, process.env[key]]),
+  [...Object.keys(deployment), ...optionalKeys].map((key) => [key, process.env[key]]),
 );
 
 function packagingEnvironment(extra: Record<string, string> = {}) {
-  for (const key of vpcKeys) delete process.env[key];
+  for (const key of optionalKeys) delete process.env[key];
   Object.assign(process.env, deployment, extra);
 }
 
@@ -60,6 +61,28 @@ describe('a deployed stage', () => {
     await expect(settingsOf('prod')).rejects.toThrow(
       /PEAKCART_VPC_SUBNET_IDS and PEAKCART_VPC_SECURITY_GROUP_IDS/,
     );
+  });
+});
+
+describe('the payment provider of a stage', () => {
+  it('refuses to package a deployed stage with the sandbox, naming the setting', async () => {
+    packagingEnvironment({ PEAKCART_PAYMENT_PROVIDER: 'sandbox' });
+    await expect(settingsOf('prod')).rejects.toThrow(
+      /PEAKCART_PAYMENT_PROVIDER=sandbox is a test mode that moves no money; stage prod is not local \(dev, test, cluster\)/,
+    );
+  });
+
+  it('passes the provider a deployed stage names to its functions', async () => {
+    packagingEnvironment({ PEAKCART_PAYMENT_PROVIDER: 'gateway' });
+    expect((await settingsOf('prod')).environment.PAYMENT_PROVIDER).toBe('gateway');
+    packagingEnvironment();
+    // Unset: the functions that charge refuse to start, naming PAYMENT_PROVIDER.
+    expect((await settingsOf('prod')).environment.PAYMENT_PROVIDER).toBe('');
+  });
+
+  it.each(['dev', 'test', 'cluster'])('gives local stage %s the sandbox', async (name) => {
+    packagingEnvironment({ PEAKCART_PAYMENT_PROVIDER: 'gateway' });
+    expect((await settingsOf(name)).environment.PAYMENT_PROVIDER).toBe('sandbox');
   });
 });
 
