@@ -4,12 +4,7 @@
 #   usage: bash scripts/cfn-lint.sh <template.json>...
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-venv="$root/.stack/python"
+source "$root/scripts/support/python-tool.sh"
 version="1.58.0"
-
-if ! "$venv/bin/cfn-lint" --version 2>/dev/null | grep -qx "cfn-lint $version"; then
-  echo "cfn-lint: installing cfn-lint $version into .stack/python (first run only)" >&2
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$version"
-fi
-exec "$venv/bin/cfn-lint" "$@"
+cfn_lint="$(python_tool "$root/.stack/python" cfn-lint "$version" "cfn-lint $version")"
+exec "$cfn_lint" "$@"

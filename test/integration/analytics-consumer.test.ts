@@ -32,6 +32,7 @@ import type { DomainEvent } from '../../shared/events/envelope';
 import { closeKafka } from '../../shared/kafka/client';
 import { orderEventEntry } from '../../shared/orders/events';
 import { offer } from '../support/catalog';
+import { lambdaKafkaEvent as kafkaEvent } from '../support/kafka';
 
 // A random hour far in the past, so counters other tests write never share its buckets.
 const hourMs = 3_600_000;
@@ -47,26 +48,6 @@ const context = (functionName: string) =>
 interface Delivered {
   offset: number;
   event: DomainEvent;
-}
-
-/** The Kafka event Lambda would hand over for these records of one partition. */
-function kafkaEvent(topic: string, records: readonly Delivered[]) {
-  return {
-    eventSource: 'SelfManagedKafka',
-    bootstrapServers: '127.0.0.1:29092',
-    records: {
-      [`${topic}-0`]: records.map(({ offset, event }) => ({
-        topic,
-        partition: 0,
-        offset,
-        timestamp: Date.parse(event.time),
-        timestampType: 'CREATE_TIME',
-        key: Buffer.from(event.key).toString('base64'),
-        value: Buffer.from(JSON.stringify(event)).toString('base64'),
-        headers: [],
-      })),
-    },
-  };
 }
 
 async function deliver(

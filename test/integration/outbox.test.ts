@@ -41,7 +41,7 @@ import { kafka as kafkaComponent } from '../../stack/components/kafka';
 import { loadProfile } from '../../stack/profiles';
 import { down, up } from '../../stack/stack';
 import { offerInput, uniqueToken } from '../support/catalog';
-import { eventually, testKafka } from '../support/kafka';
+import { eventually, lambdaKafkaEvent as kafkaEvent, testKafka } from '../support/kafka';
 
 afterAll(async () => {
   await closeKafka();
@@ -246,25 +246,6 @@ describe('analytics and the send window', () => {
     functionName: 'analytics-test',
     getRemainingTimeInMillis: () => 60_000,
   } as unknown as Context;
-
-  function kafkaEvent(topic: string, records: { offset: number; event: DomainEvent }[]) {
-    return {
-      eventSource: 'SelfManagedKafka',
-      bootstrapServers: '127.0.0.1:29092',
-      records: {
-        [`${topic}-0`]: records.map(({ offset, event }) => ({
-          topic,
-          partition: 0,
-          offset,
-          timestamp: Date.parse(event.time),
-          timestampType: 'CREATE_TIME',
-          key: Buffer.from(event.key).toString('base64'),
-          value: Buffer.from(JSON.stringify(event)).toString('base64'),
-          headers: [],
-        })),
-      },
-    };
-  }
 
   it('an event the outbox sends again late in its window counts once, also in a new container', async () => {
     const topic = `it.outbox.${randomUUID()}`;

@@ -1,6 +1,7 @@
 /** Kafka helpers for tests against the test stack's broker. */
 import { randomUUID } from 'node:crypto';
 import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
+import type { DomainEvent } from '../../shared/events/envelope';
 import type { TriggerDefinition } from '../../stack/kafka-triggers';
 
 /** The brokers of the stack the tests run against (the test profile's, or the cluster's). */
@@ -75,4 +76,24 @@ export async function connectedProducer(): Promise<Producer> {
   const producer = testKafka.producer();
   await producer.connect();
   return producer;
+}
+
+/** The Kafka event Lambda would hand a consumer for these records of one partition of `topic`. */
+export function lambdaKafkaEvent(topic: string, records: readonly { offset: number; event: DomainEvent }[]) {
+  return {
+    eventSource: 'SelfManagedKafka',
+    bootstrapServers: '127.0.0.1:29092',
+    records: {
+      [`${topic}-0`]: records.map(({ offset, event }) => ({
+        topic,
+        partition: 0,
+        offset,
+        timestamp: Date.parse(event.time),
+        timestampType: 'CREATE_TIME',
+        key: Buffer.from(event.key).toString('base64'),
+        value: Buffer.from(JSON.stringify(event)).toString('base64'),
+        headers: [],
+      })),
+    },
+  };
 }
