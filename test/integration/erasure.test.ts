@@ -22,6 +22,7 @@ import { loadProfile } from '../../stack/profiles';
 import { down, up } from '../../stack/stack';
 import { eventually } from '../support/kafka';
 import { storedMember } from '../support/members';
+import { testOrder } from '../support/orders';
 
 afterAll(async () => {
   await closeKafka();
@@ -35,34 +36,15 @@ const address = { recipient: 'Kim Minji', phone: '010-9876-5432', postalCode: '0
 /** A paid order of the member, moved on through `path`, its changes made `daysAgo` days ago. */
 async function orderOf(memberId: string, path: OrderStatus[], daysAgo = 0): Promise<Order> {
   const at = new Date(Date.now() - daysAgo * dayMs).toISOString();
-  let order: Order = {
-    orderId: randomUUID(),
-    memberId,
-    status: 'placed',
-    items: [
-      {
-        offerId: `o-${randomUUID()}`,
-        groupId: 'g',
-        sellerId: 'seller-e',
-        title: 'Lamp',
-        category: 'home',
-        quantity: 1,
-        unitPrice: 20_000,
-        unitCost: 9_000,
-        unitDiscount: 0,
-        promotionId: null,
-      },
-    ],
-    amounts: { items: 20_000, discount: 0, shipping: 0, total: 20_000 },
-    shipments: [{ sellerId: 'seller-e', status: 'preparing', shippingFee: 0, events: [] }],
-    returns: [],
-    shippingAddress: address,
-    payment: { method: 'card', last4: '4242', refunded: 0 },
-    buyer: { ageBand: '30s', gender: 'female', region: 'seoul' },
-    placedAt: at,
-    updatedAt: at,
-    version: 1,
-  };
+  let order = testOrder(
+    [{ offerId: `o-${randomUUID()}`, sellerId: 'seller-e', quantity: 1, unitPrice: 20_000 }],
+    {
+      memberId,
+      shippingAddress: address,
+      placedAt: at,
+      updatedAt: at,
+    },
+  );
   // No stock taken: the lines name no offer of the catalog.
   await placeOrder({ ...order, items: [] }, []);
   order = { ...order, status: 'paid', version: 2 };

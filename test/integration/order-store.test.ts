@@ -11,27 +11,20 @@ import {
   OrderStatusConflictError,
   placeOrder,
 } from '../../shared/dynamo/order-store';
+import { testOrder } from '../support/orders';
 
 afterAll(() => closeDynamo());
 
 async function storedOrder(refunded: number): Promise<Order> {
-  const now = new Date().toISOString();
-  const order: Order = {
-    orderId: randomUUID(),
+  // No lines to take stock of: only the order item is written.
+  const order = testOrder([], {
     memberId: `m-${randomUUID()}`,
     status: 'delivered',
-    // No lines to take stock of: only the order item is written.
-    items: [],
     amounts: { items: 30_000, discount: 0, shipping: 3_000, total: 33_000 },
-    shippingAddress: { recipient: 'Buyer', phone: '010-1234-5678', postalCode: '04524', line1: 'Seoul' },
     payment: { method: 'card', last4: '4242', refunded },
-    buyer: { ageBand: '30s', gender: 'female', region: 'seoul' },
-    placedAt: now,
-    updatedAt: now,
     version: 5,
     shipments: [{ sellerId: 's1', status: 'delivered', shippingFee: 3_000, events: [] }],
-    returns: [],
-  };
+  });
   await placeOrder(order, []);
   return order;
 }

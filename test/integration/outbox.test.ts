@@ -17,7 +17,7 @@ import { outboxSendWindowMs } from '../../shared/domain/outbox';
 import { counterItems } from '../../shared/dynamo/analytics-store';
 import { closeDynamo, dynamoClient, tableName } from '../../shared/dynamo/client';
 import { findOffer } from '../../shared/dynamo/offer-store';
-import { changeOrder, type Order, placeOrder } from '../../shared/dynamo/order-store';
+import { changeOrder, placeOrder } from '../../shared/dynamo/order-store';
 import type { DomainEvent } from '../../shared/events/envelope';
 import { closeKafka } from '../../shared/kafka/client';
 import { logger } from '../../shared/logger';
@@ -42,6 +42,7 @@ import { loadProfile } from '../../stack/profiles';
 import { down, up } from '../../stack/stack';
 import { offerInput, uniqueToken } from '../support/catalog';
 import { eventually, lambdaKafkaEvent as kafkaEvent, testKafka } from '../support/kafka';
+import { testOrder } from '../support/orders';
 
 afterAll(async () => {
   await closeKafka();
@@ -198,38 +199,15 @@ describe('stock given back past what a seller may enter', () => {
     const groupId = `g${uniqueToken()}`;
     const input = offerInput({ groupId, stock: 10_000_000 });
     await upsertOffer('seller-stock', offerId, input);
-    const now = new Date().toISOString();
-    const order: Order = {
-      orderId: randomUUID(),
-      memberId: randomUUID(),
-      status: 'paid',
-      items: [
-        {
-          offerId,
-          groupId,
-          sellerId: 'seller-stock',
-          title: 'Test product',
-          category: 'test',
-          quantity: 2,
-          unitPrice: input.price,
-          unitCost: input.unitCost,
-          unitDiscount: 0,
-          promotionId: null,
-        },
-      ],
-      amounts: { items: 2 * input.price, discount: 0, shipping: 0, total: 2 * input.price },
-      shipments: [{ sellerId: 'seller-stock', status: 'preparing', shippingFee: 0, events: [] }],
-      returns: [],
-      shippingAddress: { recipient: 'Buyer', phone: '010-1234-5678', postalCode: '04524', line1: 'Seoul' },
-      payment: { method: 'card', last4: '4242', refunded: 0 },
-      buyer: { ageBand: '30s', gender: 'female', region: 'seoul' },
-      placedAt: now,
-      updatedAt: now,
-      version: 1,
-    };
+    const order = testOrder(
+      [{ offerId, groupId, sellerId: 'seller-stock', quantity: 2, unitPrice: input.price }],
+      { status: 'paid' },
+    );
     await placeOrder(order, []);
     // The seller lists the maximum again while two units are out with the order…
-    await upsertOffer('seller-stock', offerId, input);
+    await upsertOffer('seller-stock', offerId, input, {
+      expectedVersion: (await findOffer(offerId))?.version,
+    });
     // …and the order is cancelled: its two units come back on top.
     const snapshot = offerSnapshotEntry(offerId, randomUUID(), new Date());
     await changeOrder({ ...order, status: 'cancelled', version: 2 }, ['paid'], [snapshot], order.items);

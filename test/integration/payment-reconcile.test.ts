@@ -25,6 +25,7 @@ import { sandbox, sandboxCards } from '../../shared/payments/sandbox';
 import { closeRedis } from '../../shared/redis/client';
 import { offerInput, uniqueToken } from '../support/catalog';
 import { storedMember } from '../support/members';
+import { testOrder } from '../support/orders';
 
 afterAll(async () => {
   await closeKafka();
@@ -34,41 +35,13 @@ afterAll(async () => {
 
 async function strandedOrder(): Promise<Order> {
   const memberId = await storedMember();
-  const now = new Date().toISOString();
   const offerId = `o${uniqueToken()}`;
   await upsertOffer(
     'seller-r',
     offerId,
     offerInput({ groupId: `g${uniqueToken()}`, stock: 4, price: 15_000 }),
   );
-  const order: Order = {
-    orderId: randomUUID(),
-    memberId,
-    status: 'placed',
-    items: [
-      {
-        offerId,
-        groupId: 'g',
-        sellerId: 'seller-r',
-        title: 'Test product',
-        category: 'test',
-        quantity: 3,
-        unitPrice: 15_000,
-        unitCost: 7_000,
-        unitDiscount: 0,
-        promotionId: null,
-      },
-    ],
-    amounts: { items: 45_000, discount: 0, shipping: 0, total: 45_000 },
-    shippingAddress: { recipient: 'Buyer', phone: '010-1234-5678', postalCode: '04524', line1: 'Seoul' },
-    payment: { method: 'card', last4: '4242', refunded: 0 },
-    buyer: { ageBand: '30s', gender: 'female', region: 'seoul' },
-    placedAt: now,
-    updatedAt: now,
-    version: 1,
-    shipments: [{ sellerId: 'seller-r', status: 'preparing', shippingFee: 0, events: [] }],
-    returns: [],
-  };
+  const order = testOrder([{ offerId, sellerId: 'seller-r', quantity: 3, unitPrice: 15_000 }], { memberId });
   await placeOrder(order, []);
   expect((await findOffer(offerId))?.stock).toBe(1);
   return order;
