@@ -316,6 +316,16 @@ export function bucketStart(granularity: Granularity, bucket: string): number {
   return Date.parse(`${bucket}T00:00:00.000Z`) - businessOffsetMs;
 }
 
+/**
+ * How many buckets `bucketsBetween` lists for the range, counted without listing them: a range of
+ * centuries is refused by its count, not after building millions of names.
+ */
+export function bucketCount(granularity: Granularity, fromMs: number, toMs: number): number {
+  const step = granularity === 'hour' ? hourMs : dayMs;
+  const first = bucketStart(granularity, bucketOf(granularity, fromMs));
+  return toMs < first ? 0 : Math.floor((toMs - first) / step) + 1;
+}
+
 /** Every bucket from the one holding `fromMs` to the one holding `toMs`, oldest first. */
 export function bucketsBetween(granularity: Granularity, fromMs: number, toMs: number): string[] {
   const step = granularity === 'hour' ? hourMs : dayMs;

@@ -1,4 +1,5 @@
 import {
+  bucketCount,
   bucketOf,
   bucketStart,
   bucketsBetween,
@@ -221,6 +222,27 @@ describe('buckets', () => {
     expect(
       bucketsBetween('hour', Date.parse('2026-12-31T22:10:00Z'), Date.parse('2027-01-01T00:00:00Z')),
     ).toEqual(['2026-12-31T22', '2026-12-31T23', '2027-01-01T00']);
+  });
+
+  it('counts the buckets of a range as bucketsBetween lists them, without listing them', () => {
+    const ranges: [number, number][] = [
+      [Date.parse('2028-02-27T15:00:00Z'), Date.parse('2028-03-01T14:59:59Z')],
+      [Date.parse('2026-12-31T22:10:00Z'), Date.parse('2027-01-01T00:00:00Z')],
+      [Date.parse('2026-12-31T22:10:00Z'), Date.parse('2026-12-31T22:10:00Z')],
+      [Date.parse('2026-06-01T00:00:00Z'), Date.parse('2026-07-01T00:00:00Z')],
+    ];
+    for (const granularity of ['hour', 'day'] as const) {
+      for (const [from, to] of ranges) {
+        expect(bucketCount(granularity, from, to)).toBe(bucketsBetween(granularity, from, to).length);
+      }
+    }
+    expect(bucketCount('hour', Date.parse('2026-02-01T00:00:00Z'), Date.parse('2026-01-01T00:00:00Z'))).toBe(
+      0,
+    );
+    // Twelve million hours, counted at once.
+    expect(bucketCount('hour', Date.parse('0647-10-31T23:10:41Z'), Date.parse('2026-12-02T00:00:00Z'))).toBe(
+      12_088_826,
+    );
   });
 
   it('spreads values over shards stably', () => {
