@@ -38,6 +38,7 @@ export const upsertOfferRoute = defineRoute({
     expectedVersion: z
       .int()
       .positive()
+      .max(Number.MAX_SAFE_INTEGER)
       .optional()
       .describe(
         'The version of the offer as read (GET /offers/{offerId}); required to replace a listed offer. Orders change the version with the stock',

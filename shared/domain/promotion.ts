@@ -64,7 +64,7 @@ export const promotionDiscountSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('percent'),
     percent: z.int().min(1).max(90),
-    maxWon: z.int().min(1).optional(),
+    maxWon: z.int().min(1).max(1_000_000_000).optional(),
   }),
   z.strictObject({ kind: z.literal('fixed'), won: z.int().min(1).max(1_000_000_000) }),
 ]);
