@@ -9,7 +9,7 @@ import type { Consumer } from 'kafkajs';
 import { handler as searchHandler } from '../../functions/search/by-keyword';
 import { topicName } from '../../shared/infra';
 import { closeKafka } from '../../shared/kafka/client';
-import { closeRedis, connectedRedis } from '../../shared/redis/client';
+import { closeRedis, connectedRedis, redisClient } from '../../shared/redis/client';
 import { searchEventStreamKey } from '../../shared/redis/keys';
 import { readNew } from '../../shared/redis/search-event-stream';
 import { relaySearchEvents } from '../../shared/search/search-event-relay';
@@ -78,7 +78,10 @@ describe('a search', () => {
     const timersBefore = timers();
     const answer = await searchHandler(searchRequest(keyword), context);
     expect(answer.statusCode).toBe(200);
-    expect(timers()).toBeLessThanOrEqual(timersBefore);
+    // One timer may be ioredis's own: a reconnect it scheduled when a connection attempt passed its
+    // 500 ms bound (a loaded machine); the search answered from its fallback meanwhile.
+    const reconnecting = (redisClient() as { status?: string }).status === 'reconnecting' ? 1 : 0;
+    expect(timers()).toBeLessThanOrEqual(timersBefore + reconnecting);
     const stored = await storedOf(keyword);
     expect(stored).toHaveLength(1);
     const [[, eventId] = ['', '']] = stored;
