@@ -33,8 +33,6 @@ import { sendToFailureTopic } from '../kafka/failure-topic';
 import { type PartitionRun, partitionConsumer } from '../kafka/partition-consumer';
 import { logger } from '../logger';
 
-/** How long an event id is remembered: as long as the outbox may send an event again, and then some. */
-const duplicateWindowMs = duplicateEventWindowMs;
 const maxLedgerRetries = 5;
 
 /** What a consumer container knows of a partition: its offset and the ids counted lately. */
@@ -52,7 +50,7 @@ function stateFrom(offset: number, runs: readonly AppliedRun[]): PartitionState 
 
 function forget(state: PartitionState, now: number): void {
   for (const [id, countedAt] of state.recent) {
-    if (countedAt >= now - duplicateWindowMs) return;
+    if (countedAt >= now - duplicateEventWindowMs) return;
     state.recent.delete(id);
   }
 }
@@ -66,7 +64,7 @@ export function reportConsumer(report: Report) {
     // but past the offset read, and the next transaction's condition reports the ledger moved.
     const ledger = await ledgerOf(ref);
     await finishPendingRun(ref, ledger);
-    return stateFrom(ledger.offset, await appliedRunsSince(ref, now - duplicateWindowMs));
+    return stateFrom(ledger.offset, await appliedRunsSince(ref, now - duplicateEventWindowMs));
   }
 
   async function applyRecords(ref: PartitionRef, state: PartitionState, run: PartitionRun) {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createSigner, createVerifier, TokenError } from 'fast-jwt';
 import * as z from 'zod';
-import { requireEnv } from '../config/env';
+import { requireEnv, requireSecretKey } from '../config/env';
 import { type Caller, roles } from '../domain/member';
 
 export const tokenIssuer = 'peakcart';
@@ -39,8 +39,7 @@ let cached: { raw: string; key: SigningKey } | undefined;
 function signingKey(): SigningKey {
   const raw = requireEnv('JWT_SIGNING_KEY');
   if (cached?.raw === raw) return cached.key;
-  const secret = Buffer.from(raw, 'base64url');
-  if (secret.length < 32) throw new Error('JWT_SIGNING_KEY must hold at least 256 bits (base64url)');
+  const secret = requireSecretKey('JWT_SIGNING_KEY');
   const id = createHash('sha256').update(secret).digest('base64url').slice(0, 16);
   const key: SigningKey = {
     id,

@@ -23,3 +23,10 @@ export function optionalEnv(key: EnvKey): string | undefined {
   const value = process.env[key];
   return value === undefined || value === '' ? undefined : value;
 }
+
+/** A required secret key given base64url-encoded; throws when it holds fewer than 256 bits. */
+export function requireSecretKey(key: EnvKey): Buffer {
+  const secret = Buffer.from(requireEnv(key), 'base64url');
+  if (secret.length < 32) throw new Error(`${key} must hold at least 256 bits (base64url)`);
+  return secret;
+}

@@ -174,6 +174,10 @@ export class LastGoodAnswers<Value> {
     return value;
   }
 
+  forget(key: string): void {
+    this.answers.delete(key);
+  }
+
   get size(): number {
     return this.answers.size;
   }

@@ -157,7 +157,7 @@ export function unitsOpenToRequest(
 }
 
 /** Units of the line returned and refunded. */
-export function unitsReturned(offerId: string, returns: readonly ReturnRequest[]): number {
+function unitsReturned(offerId: string, returns: readonly ReturnRequest[]): number {
   return returns
     .filter(
       (request) => request.offerId === offerId && request.kind === 'return' && request.status === 'completed',

@@ -13,7 +13,7 @@ export const outboxSendWindowMs = 60 * 60_000;
  * Allowance for the time between an event being produced and a consumer counting it (consumer
  * lag), on top of the send window.
  */
-export const consumerLagAllowanceMs = 15 * 60_000;
+const consumerLagAllowanceMs = 15 * 60_000;
 
 /**
  * How long a counting consumer remembers an event id: any copy the outbox can still produce

@@ -15,10 +15,10 @@
  *   markers for delivered orders still in their return window; then it deletes the item.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { erasureDueAt } from '../domain/order-erasure';
 import { dynamoClient, tableName } from './client';
-import { findOrder, type Order, orderKey, ordersOfBuyer } from './order-store';
+import { findOrder, markersBefore, type Order, orderKey, ordersOfBuyer, transact } from './order-store';
 
 const shards = 4;
 type Rule = 'retention' | 'withdrawal';
@@ -56,29 +56,31 @@ export function withdrawnBuyerPut(memberId: string, withdrawnAt: string) {
 /** Removes the order's address, conditional on its version; false if it changed meanwhile. */
 async function eraseOrder(order: Order, now: Date, marker?: Record<string, unknown>): Promise<boolean> {
   try {
-    await dynamoClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName('orders'),
-              Key: orderKey(order.orderId),
-              UpdateExpression: 'SET personalDataErasedAt = :now, version = :next REMOVE shippingAddress',
-              ConditionExpression: 'version = :version',
-              ExpressionAttributeValues: {
-                ':now': now.toISOString(),
-                ':next': order.version + 1,
-                ':version': order.version,
-              },
+    await transact({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName('orders'),
+            Key: orderKey(order.orderId),
+            UpdateExpression: 'SET personalDataErasedAt = :now, version = :next REMOVE shippingAddress',
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: {
+              ':now': now.toISOString(),
+              ':next': order.version + 1,
+              ':version': order.version,
             },
           },
-          ...(marker ? [{ Delete: { TableName: tableName('orders'), Key: marker } }] : []),
-        ],
-      }),
-    );
+        },
+        ...(marker ? [{ Delete: { TableName: tableName('orders'), Key: marker } }] : []),
+      ],
+    });
     return true;
   } catch (error) {
-    if (error instanceof TransactionCanceledException) return false;
+    if (
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+    )
+      return false;
     throw error;
   }
 }
@@ -117,17 +119,12 @@ async function sweepWithdrawnBuyer(
   for (const order of page.orders) {
     const due = order.shippingAddress ? erasureDueAt(order, true) : undefined;
     if (!due) continue;
-    if (due <= now) {
-      if (await eraseOrder(order, now)) erased += 1;
-      else
-        await dynamoClient().send(
-          new TransactWriteCommand({ TransactItems: [markerPut(order, now, 'withdrawal')] }),
-        );
-    } else {
-      await dynamoClient().send(
-        new TransactWriteCommand({ TransactItems: [markerPut(order, due, 'withdrawal')] }),
-      );
+    if (due <= now && (await eraseOrder(order, now))) {
+      erased += 1;
+      continue;
     }
+    // Due later, or the order changed meanwhile: a marker has it looked at again.
+    await dynamoClient().send(new PutCommand(markerPut(order, due <= now ? now : due, 'withdrawal').Put));
   }
   if (page.next) {
     await dynamoClient()
@@ -150,22 +147,6 @@ async function sweepWithdrawnBuyer(
   return erased;
 }
 
-async function itemsBefore(prefix: string, before: string, limit: number) {
-  const pages = await Promise.all(
-    Array.from({ length: shards }, (_, shard) =>
-      dynamoClient().send(
-        new QueryCommand({
-          TableName: tableName('orders'),
-          KeyConditionExpression: 'pk = :pk AND sk < :before',
-          ExpressionAttributeValues: { ':pk': `${prefix}#${shard}`, ':before': before },
-          Limit: limit,
-        }),
-      ),
-    ),
-  );
-  return pages.flatMap((page) => page.Items ?? []);
-}
-
 /**
  * One bounded run: per shard, at most `buyers` withdrawn buyers (a page of `pageSize` of their
  * orders each) and `markers` due markers. Answers how many orders had their address erased.
@@ -175,11 +156,11 @@ export async function erasePersonalData(
   { buyers = 5, markers = 100, pageSize = 100 } = {},
 ): Promise<number> {
   let erased = 0;
-  for (const item of await itemsBefore('ERASE-MEMBER', now.toISOString(), buyers)) {
+  for (const item of await markersBefore('ERASE-MEMBER', shards, now.toISOString(), buyers)) {
     erased += await sweepWithdrawnBuyer(item, now, pageSize);
   }
   // `$` sorts after every `<due>#` of an instant up to now.
-  for (const item of await itemsBefore('ERASE-DUE', `${now.toISOString()}$`, markers)) {
+  for (const item of await markersBefore('ERASE-DUE', shards, `${now.toISOString()}$`, markers)) {
     if (await settleMarker(item, now)) erased += 1;
   }
   return erased;

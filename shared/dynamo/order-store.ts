@@ -167,7 +167,7 @@ function isConflict(error: unknown): boolean {
 }
 
 /** Runs a transaction, retrying (with jitter) while it only collides with concurrent ones. */
-async function transact(input: ConstructorParameters<typeof TransactWriteCommand>[0]): Promise<void> {
+export async function transact(input: ConstructorParameters<typeof TransactWriteCommand>[0]): Promise<void> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       await dynamoClient().send(new TransactWriteCommand(input));
@@ -347,20 +347,31 @@ export async function clearPaymentMarker(order: Pick<Order, 'orderId' | 'placedA
 
 /** Orders placed before `before` whose payment outcome was never settled. */
 export async function ordersAwaitingPayment(before: Date): Promise<string[]> {
+  const markers = await markersBefore('PAYMENT-PENDING', pendingShards, before.toISOString(), 100);
+  return markers.map((item) => String(item.orderId));
+}
+
+/**
+ * Markers kept in the orders table over `shards` partitions (`<prefix>#<shard>`), sorted by
+ * `<instant>#<id>`: those of every shard before `before`, at most `limit` of each.
+ */
+export async function markersBefore(
+  prefix: string,
+  shards: number,
+  before: string,
+  limit: number,
+): Promise<Record<string, unknown>[]> {
   const pages = await Promise.all(
-    Array.from({ length: pendingShards }, (_, shard) =>
+    Array.from({ length: shards }, (_, shard) =>
       dynamoClient().send(
         new QueryCommand({
           TableName: tableName('orders'),
-          KeyConditionExpression: 'pk = :pending AND sk < :before',
-          ExpressionAttributeValues: {
-            ':pending': `PAYMENT-PENDING#${shard}`,
-            ':before': before.toISOString(),
-          },
-          Limit: 100,
+          KeyConditionExpression: 'pk = :pk AND sk < :before',
+          ExpressionAttributeValues: { ':pk': `${prefix}#${shard}`, ':before': before },
+          Limit: limit,
         }),
       ),
     ),
   );
-  return pages.flatMap((page) => (page.Items ?? []).map((item) => String(item.orderId)));
+  return pages.flatMap((page) => page.Items ?? []);
 }

@@ -52,7 +52,7 @@ function childrenOf(schema: z.ZodType): z.ZodType[] {
  * Whether a schema (or a part of it) has a refinement: a rule in code that JSON Schema cannot
  * state, which validate-input answers with 422 rule_violated.
  */
-export function hasRefinement(schema: z.ZodType | undefined): boolean {
+function hasRefinement(schema: z.ZodType | undefined): boolean {
   if (!schema) return false;
   const checks = (schema._zod.def.checks ?? []) as Array<{ _zod: { def: { check: string } } }>;
   return checks.some((check) => check._zod.def.check === 'custom') || childrenOf(schema).some(hasRefinement);

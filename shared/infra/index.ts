@@ -1,8 +1,7 @@
 /**
- * The one definition of every name shared between code and infrastructure: tables, topics,
- * environment keys and (from the local stack profiles) which stages are local. serverless.yml, the local stack and the LocalStack init hook read the same JSON.
+ * The one definition of every name shared between code and infrastructure: tables, topics and
+ * environment keys. serverless.yml, the local stack and the LocalStack init hook read the same JSON.
  */
-import profiles from '../../stack/profiles.json';
 import resources from './resources.json';
 
 export type TableName = string;
@@ -31,9 +30,6 @@ export const serviceName: string = resources.service;
 export const tableDefinitions: readonly TableDefinition[] = resources.tables;
 export const topicDefinitions: readonly TopicDefinition[] = resources.topics;
 export const environmentKeys = Object.keys(resources.environment) as EnvKey[];
-
-/** The stages of the local stacks (stack/profiles.json): only they may use a test-mode gateway. */
-export const localStages: readonly string[] = Object.values(profiles).map((profile) => profile.stage);
 
 /** Physical table name for a stage, e.g. `peakcart-dev-orders`. */
 export function physicalTableName(prefix: string, table: TableName): string {

@@ -5,6 +5,9 @@
  */
 const resources = require('./resources.json');
 const profiles = require('../../stack/profiles.json');
+
+/** The stages of the local stacks: only they may use a test-mode payment gateway. */
+const localStages = Object.values(profiles).map((profile) => profile.stage);
 const { localRequestHashKey, localSigningKey } = require('../../stack/local-secrets.js');
 
 const localBrokerSecret = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:peakcart-local-kafka';
@@ -225,11 +228,7 @@ function paymentProvider(stage) {
   const provider = process.env.PEAKCART_PAYMENT_PROVIDER || '';
   if (provider === 'sandbox') {
     throw new Error(
-      `PEAKCART_PAYMENT_PROVIDER=sandbox is a test mode that moves no money; stage ${stage} is not local (${Object.values(
-        profiles,
-      )
-        .map((profile) => profile.stage)
-        .join(', ')}) and needs a real payment provider`,
+      `PEAKCART_PAYMENT_PROVIDER=sandbox is a test mode that moves no money; stage ${stage} is not local (${localStages.join(', ')}) and needs a real payment provider`,
     );
   }
   return provider;

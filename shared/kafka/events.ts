@@ -77,7 +77,8 @@ export async function publishEvents(topicKey: EventTopicKey, events: readonly Do
 }
 
 /**
- * Publishes valid events (as publishEvents, one send per partition) and answers, per event,
+ * Publishes events its caller has checked (the outbox checks each before it sends: one that fails
+ * its schema is set aside, not sent) as publishEvents does, one send per partition, and answers, per event,
  * whether Kafka acknowledged it: one partition failing does not hide what the others took. A
  * batch the broker refuses for a record in it is sent again one event at a time, so only the
  * refused record stays refused (`refused`).
@@ -86,7 +87,6 @@ export async function publishEach(
   topicKey: EventTopicKey,
   events: readonly DomainEvent[],
 ): Promise<PublishOutcome> {
-  for (const event of events) requireValidEvent(topicKey, event);
   const outcome: PublishOutcome = { sent: [], failed: [] };
   const attempt = async (partition: number, batch: readonly DomainEvent[]): Promise<void> => {
     try {
@@ -94,11 +94,12 @@ export async function publishEach(
       outcome.sent.push(...batch);
     } catch (caught) {
       const error = caught instanceof Error ? caught : new Error(String(caught));
-      if (refusesRecord(error) && batch.length > 1) {
+      const refused = refusesRecord(error);
+      if (refused && batch.length > 1) {
         for (const event of batch) await attempt(partition, [event]);
         return;
       }
-      for (const event of batch) outcome.failed.push({ event, error, refused: refusesRecord(error) });
+      for (const event of batch) outcome.failed.push({ event, error, refused });
     }
   };
   await Promise.all(

@@ -6,7 +6,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { requireEnv } from '../config/env';
+import { requireSecretKey } from '../config/env';
 import type { Offer } from '../domain/catalog';
 import { ageBand } from '../domain/member';
 import { type OrderInput, priceOrder } from '../domain/order';
@@ -63,19 +63,6 @@ export interface CheckoutResult {
   replayed: boolean;
 }
 
-let hashKey: { raw: string; key: Buffer } | undefined;
-
-/** REQUEST_HASH_KEY (base64url, at least 256 bits), decoded once per container. */
-function requestHashKey(): Buffer {
-  const raw = requireEnv('REQUEST_HASH_KEY');
-  if (hashKey?.raw !== raw) {
-    const key = Buffer.from(raw, 'base64url');
-    if (key.length < 32) throw new Error('REQUEST_HASH_KEY must hold at least 256 bits (base64url)');
-    hashKey = { raw, key };
-  }
-  return hashKey.key;
-}
-
 /**
  * What names a request in its idempotency record: an HMAC, keyed per stage, of the request without
  * its card (number and expiry). No digest of a card number is ever stored (next to the order's last
@@ -84,7 +71,7 @@ function requestHashKey(): Buffer {
  */
 function requestHash(input: OrderInput): string {
   const { items, shippingAddress, payment } = input;
-  return createHmac('sha256', requestHashKey())
+  return createHmac('sha256', requireSecretKey('REQUEST_HASH_KEY'))
     .update(JSON.stringify({ items, shippingAddress, payment: { method: payment.method } }))
     .digest('base64url');
 }
@@ -232,9 +219,7 @@ export async function capture(payments: PaymentProvider, paid: Order): Promise<O
   try {
     await payments.capture(paid.orderId);
   } catch (error) {
-    const current = await findOrder(paid.orderId);
-    if (current?.status !== 'cancelled') throw error;
-    return cancelledMeanwhile(payments, current, error);
+    return cancelledMeanwhile(payments, paid, error);
   }
   await clearPaymentMarker(paid);
   return paid;

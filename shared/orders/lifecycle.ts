@@ -47,8 +47,6 @@ interface Plan {
   eventType: string;
   next: Order;
   extra?: Record<string, unknown>;
-  /** Won this change pays back (already in `next.payment.refunded`). */
-  refunded?: number;
   /** Lines whose stock comes back, each with the units given back. */
   restock?: OrderItem[];
 }
@@ -75,13 +73,21 @@ function changed(
 const attempts = 5;
 
 /**
- * Loads the order, plans the change and writes it; planned again from the stored order when
- * another change landed first. Answers the order as written.
+ * Loads the order (the first time, `read` when the caller has just read it), plans the change and
+ * writes it; planned again from the stored order when another change landed first. Answers the
+ * order as written.
  */
-async function apply(load: () => Promise<Order>, plan: (order: Order) => Plan, now: Date): Promise<Order> {
+async function apply(
+  load: () => Promise<Order>,
+  plan: (order: Order) => Plan,
+  now: Date,
+  read?: Order,
+): Promise<Order> {
   for (let attempt = 1; ; attempt += 1) {
-    const order = await load();
-    const { eventType, next, extra, refunded, restock = [] } = plan(order);
+    const order = attempt === 1 && read ? read : await load();
+    const { eventType, next, extra, restock = [] } = plan(order);
+    // What this change pays back: the write refuses it once refunds would pass the total.
+    const refunded = next.payment.refunded - order.payment.refunded;
     const entries: OutboxEntry[] = [
       orderEventEntry(eventType, next, now, extra),
       ...restock.map((item) => offerSnapshotEntry(item.offerId, randomUUID(), now)),
@@ -131,11 +137,12 @@ export async function cancelOrder(
       return {
         eventType: orderEventTypes.cancelled,
         next: changed(order, now, { stage: 'cancelled', shipments, refunded }),
-        ...(refunded > 0 && { extra: { refund: refunded }, refunded }),
+        ...(refunded > 0 && { extra: { refund: refunded } }),
         restock: order.items,
       };
     },
     now,
+    current,
   );
   await releasePayment(payments, cancelled);
   return cancelled;
@@ -310,11 +317,11 @@ export async function completeReturn(
           },
           refund: paidBack.total,
         },
-        refunded: paidBack.total,
         restock: [{ ...item, quantity: request.quantity }],
       };
     },
     now,
+    current,
   );
   const request = requestOf(order);
   if (request.refund)

@@ -43,8 +43,8 @@ export interface StoredEntry extends OutboxEntry {
   sentAt?: string;
 }
 
-/** Ignores the failed condition of an update meant only for an entry still pending. */
-async function whilePending(update: UpdateCommand): Promise<boolean> {
+/** Runs an update whose condition may no longer hold (the entry moved on meanwhile): false then. */
+async function ifCondition(update: UpdateCommand): Promise<boolean> {
   try {
     await dynamoClient().send(update);
     return true;
@@ -54,33 +54,30 @@ async function whilePending(update: UpdateCommand): Promise<boolean> {
   }
 }
 
+/** The condition of an update meant only for an entry still pending, with its value. */
 const stillPending = {
   ConditionExpression: 'begins_with(gsi1pk, :pendingPrefix)',
   pendingPrefix: 'PENDING#',
 };
 
 async function markSent(eventId: string, now: Date): Promise<void> {
-  await dynamoClient()
-    .send(
-      new UpdateCommand({
-        TableName: tableName('outbox'),
-        Key: entryKey(eventId),
-        UpdateExpression: 'SET sentAt = :now, expiresAt = :expires REMOVE gsi1pk, gsi1sk, lastError',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: {
-          ':now': now.toISOString(),
-          ':expires': Math.floor(now.getTime() / 1000) + keepSentDays * 86_400,
-        },
-      }),
-    )
-    .catch((error: Error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+  await ifCondition(
+    new UpdateCommand({
+      TableName: tableName('outbox'),
+      Key: entryKey(eventId),
+      UpdateExpression: 'SET sentAt = :now, expiresAt = :expires REMOVE gsi1pk, gsi1sk, lastError',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: {
+        ':now': now.toISOString(),
+        ':expires': Math.floor(now.getTime() / 1000) + keepSentDays * 86_400,
+      },
+    }),
+  );
 }
 
 async function setAside(entry: OutboxEntry, reason: string, now: Date): Promise<void> {
   const at = now.toISOString();
-  const moved = await whilePending(
+  const moved = await ifCondition(
     new UpdateCommand({
       TableName: tableName('outbox'),
       Key: entryKey(entry.eventId),
@@ -107,7 +104,7 @@ async function setAside(entry: OutboxEntry, reason: string, now: Date): Promise<
 }
 
 async function recordFailure(entry: OutboxEntry, reason: string): Promise<void> {
-  await whilePending(
+  await ifCondition(
     new UpdateCommand({
       TableName: tableName('outbox'),
       Key: entryKey(entry.eventId),
@@ -160,6 +157,7 @@ export async function sendEntries(entries: readonly OutboxEntry[], now = new Dat
   };
 
   const snapshots = new Map<string, OutboxEntry[]>();
+  const writes: Promise<void>[] = [];
   for (const entry of entries) {
     if (entry.offerSnapshot) {
       snapshots.set(entry.offerSnapshot, [...(snapshots.get(entry.offerSnapshot) ?? []), entry]);
@@ -169,19 +167,23 @@ export async function sendEntries(entries: readonly OutboxEntry[], now = new Dat
       ? checkEvent(entry.topicKey, entry.event)
       : { ok: false as const, reason: 'the entry holds neither an event nor an offer snapshot' };
     if (check.ok) enqueue(entry.topicKey, check.event, [entry]);
-    else await fail(entry, { kind: 'permanent', reason: check.reason });
+    else writes.push(fail(entry, { kind: 'permanent', reason: check.reason }));
   }
-  for (const [offerId, behind] of snapshots) {
-    const offer = await findOffer(offerId);
+  // The offers read at once: a snapshot per line of an order is on the request's path.
+  const snapshotted = [...snapshots];
+  const offers = await Promise.all(snapshotted.map(([offerId]) => findOffer(offerId)));
+  for (const [index, [, behind]] of snapshotted.entries()) {
+    const offer = offers[index];
     if (!offer) {
       // Nothing left to announce.
-      for (const entry of behind) await sent(entry);
+      writes.push(...behind.map(sent));
       continue;
     }
     const check = checkEvent('catalogEvents', offerEvent(offer, now));
     if (check.ok) enqueue('catalogEvents', check.event, behind);
-    else for (const entry of behind) await fail(entry, { kind: 'permanent', reason: check.reason });
+    else writes.push(...behind.map((entry) => fail(entry, { kind: 'permanent', reason: check.reason })));
   }
+  await Promise.all(writes);
 
   for (const [topicKey, events] of byTopic) {
     const published = await publishEach(topicKey, events);
@@ -250,8 +252,6 @@ export async function pendingEntries(limitPerShard = 100): Promise<StoredEntry[]
  * of the entries it was offered, so a run during an outage fails visibly.
  */
 export async function relayPending(now = new Date(), maxPages = 20, pageSize = 100): Promise<number> {
-  // The index is eventually consistent: an entry just marked sent may still be listed once more.
-  const seen = new Set<string>();
   const cursors: PageKey[] = Array.from({ length: shards }, () => undefined);
   const open = new Set(Array.from({ length: shards }, (_, shard) => shard));
   let sent = 0;
@@ -266,11 +266,8 @@ export async function relayPending(now = new Date(), maxPages = 20, pageSize = 1
       cursors[shard] = next;
       if (!next) open.delete(shard);
     }
-    const entries = read
-      .flatMap((shardPage) => shardPage.entries)
-      .filter((entry) => !seen.has(entry.eventId))
-      .sort(byCreation);
-    for (const entry of entries) seen.add(entry.eventId);
+    // Each shard is read forward from its cursor, so no entry comes twice in a run.
+    const entries = read.flatMap((shardPage) => shardPage.entries).sort(byCreation);
     if (entries.length === 0) continue;
     const outcome = await sendEntries(entries, now);
     sent += outcome.sent;

@@ -15,16 +15,17 @@ const rememberedMs = 5_000;
 let remembered: { set: CachedPromotions; until: number } | undefined;
 
 async function freshSet(): Promise<CachedPromotions> {
-  try {
-    const cached = await cachedPromotions();
-    if (cached) return cached;
-  } catch (error) {
+  let redisAnswered = true;
+  const cached = await cachedPromotions().catch((error: unknown) => {
+    redisAnswered = false;
     logger.warn('promotion cache unavailable, reading DynamoDB', {
       error: error instanceof Error ? error.message : String(error),
     });
-    return { promotions: await listPromotions(), exhausted: new Set() };
-  }
+    return undefined;
+  });
+  if (cached) return cached;
   const set = { promotions: await listPromotions(), exhausted: new Set<string>() };
+  if (!redisAnswered) return set;
   await storePromotions(set.promotions).catch((error: unknown) =>
     logger.warn('promotion cache not written', {
       error: error instanceof Error ? error.message : String(error),
@@ -46,6 +47,8 @@ async function promotionSet(): Promise<CachedPromotions> {
     logger.warn('promotions unavailable, pricing with the last set read', {
       error: error instanceof Error ? error.message : String(error),
     });
+    // Kept as if just read, so the outage is not waited on again by every call within rememberedMs.
+    remembered = { set: remembered.set, until: now + rememberedMs };
     return remembered.set;
   }
   remembered = { set, until: now + rememberedMs };

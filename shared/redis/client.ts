@@ -51,7 +51,6 @@ export class RedisUnavailableError extends Error {
 const breaker = dependencyBreaker('redis', {
   failureThreshold: 2,
   cooldownMs: 5_000,
-  timeoutMs: redisTimeoutMs,
 });
 
 const outageReplies = /^(LOADING|BUSY|CLUSTERDOWN|MASTERDOWN|TRYAGAIN)\b/;

@@ -18,6 +18,7 @@
  * container.
  */
 import { createHash } from 'node:crypto';
+import { LastGoodAnswers } from '../domain/circuit-breaker';
 import {
   type Admission,
   type AttemptCounter,
@@ -143,17 +144,13 @@ function fallback(error: unknown): void {
 // the pair's key, until when); addresses are unbounded in number, so beyond this the least
 // recently used are forgotten.
 const maxLocalKeys = 10_000;
-const localCounters = new Map<string, AttemptCounter>();
-const localKnown = new Map<string, number>();
+const localCounters = new LastGoodAnswers<AttemptCounter>(maxLocalKeys);
+const localKnown = new LastGoodAnswers<number>(maxLocalKeys);
 
-function remember<V>(map: Map<string, V>, key: string, value: V | undefined): void {
-  map.delete(key);
-  if (value === undefined) return;
-  map.set(key, value);
-  if (map.size > maxLocalKeys) {
-    const oldest = map.keys().next();
-    if (!oldest.done) map.delete(oldest.value);
-  }
+/** Keeps the counter, or forgets the key when there is none left to keep. */
+function remember<V>(memory: LastGoodAnswers<V>, key: string, value: V | undefined): void {
+  if (value === undefined) memory.forget(key);
+  else memory.remember(key, value);
 }
 
 function admitLocally(keys: ReturnType<typeof loginGuardKeys>, policy: LoginGuardPolicy): Admission {

@@ -50,7 +50,7 @@ const fallbackConcurrency = 16;
  * ranks the others by the cheapest offer carrying the keyword (the membership's total), which the
  * group's own lowest can only undercut through an offer without the keyword or a promotion.
  */
-export const fallbackMemberships = 10_000;
+const fallbackMemberships = 10_000;
 export const fallbackGroupReads = 100;
 
 async function mapConcurrently<T, R>(

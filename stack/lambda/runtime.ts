@@ -318,10 +318,6 @@ export class LocalRuntime {
     );
   }
 
-  /**
-   * Lambda's Invoke API (RequestResponse) on the lambda port, for the AWS SDK or curl:
-   * POST /2015-03-31/functions/<name>/invocations; GET /local/stats answers every pool's figures.
-   */
   /** Application Auto Scaling's requests and Lambda's Invoke API, both JSON bodies of at most 6 MB. */
   private async answerPost(request: IncomingMessage, answer: Answer): Promise<void> {
     const found = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.url ?? '');
@@ -339,7 +335,7 @@ export class LocalRuntime {
     if (body === undefined) {
       answer(
         413,
-        { Type: 'User', message: 'Request must be smaller than 6291456 bytes' },
+        { Type: 'User', message: `Request must be smaller than ${maxInvokePayloadBytes} bytes` },
         { 'x-amzn-errortype': 'RequestTooLargeException' },
       );
       return;
@@ -382,6 +378,10 @@ export class LocalRuntime {
     }
   }
 
+  /**
+   * Lambda's Invoke API (RequestResponse) on the lambda port, for the AWS SDK or curl:
+   * POST /2015-03-31/functions/<name>/invocations; GET /local/stats answers every pool's figures.
+   */
   private async listenInvoke(): Promise<number> {
     const server = createServer((request, response) => {
       const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {

@@ -60,6 +60,13 @@ async function buyer(): Promise<string> {
   return login.body.accessToken as string;
 }
 
+/** A buyer's order of `quantity` units of the offer, paid with the sandbox's approved card. */
+const orderOf = (offerId: string, quantity: number) => ({
+  items: [{ offerId, quantity }],
+  shippingAddress: { recipient: 'Buyer', phone: '010-1234-5678', postalCode: '21999', line1: 'Incheon' },
+  payment: { method: 'card', cardNumber: '4242424242424242', expiryMonth: 12, expiryYear: 2030 },
+});
+
 const everyDay = (groupId: string) => ({
   name: 'Always on',
   schedule: { kind: 'weekly', days: [1, 2, 3, 4, 5, 6, 7] },
@@ -127,22 +134,9 @@ describe('promotions through HTTP', () => {
     expect(found.groups[1]).toMatchObject({ groupId: `r${t}`, lowestTotalPrice: 20_000 });
 
     const token = await buyer();
-    const order = await call(
-      'POST',
-      '/orders',
-      token,
-      {
-        items: [{ offerId: `o${t}`, quantity: 2 }],
-        shippingAddress: {
-          recipient: 'Buyer',
-          phone: '010-1234-5678',
-          postalCode: '21999',
-          line1: 'Incheon',
-        },
-        payment: { method: 'card', cardNumber: '4242424242424242', expiryMonth: 12, expiryYear: 2030 },
-      },
-      { 'idempotency-key': `key-${t}` },
-    );
+    const order = await call('POST', '/orders', token, orderOf(`o${t}`, 2), {
+      'idempotency-key': `key-${t}`,
+    });
     expect(order.status).toBe(201);
     expect(order.body.amounts).toEqual({ items: 40_000, discount: 12_000, shipping: 3_000, total: 31_000 });
     expect(order.body.items[0]).toMatchObject({ promotionId: `p${t}`, unitDiscount: 6_000 });
@@ -194,22 +188,7 @@ describe('promotions through HTTP', () => {
     expect((await call('PUT', `/promotions/p${t}`, admin, everyDay(groupId))).status).toBe(201);
     const token = await buyer();
     const order = (key: string) =>
-      call(
-        'POST',
-        '/orders',
-        token,
-        {
-          items: [{ offerId: `e${t}`, quantity: 1 }],
-          shippingAddress: {
-            recipient: 'Buyer',
-            phone: '010-1234-5678',
-            postalCode: '21999',
-            line1: 'Incheon',
-          },
-          payment: { method: 'card', cardNumber: '4242424242424242', expiryMonth: 12, expiryYear: 2030 },
-        },
-        { 'idempotency-key': `${key}-${t}` },
-      );
+      call('POST', '/orders', token, orderOf(`e${t}`, 1), { 'idempotency-key': `${key}-${t}` });
     // The first order warms checkout's container with the set that holds the promotion. A
     // container that read the set before the promotion existed keeps it up to 5 s: its order is
     // cancelled (its unit back) and another tried, at most one a second.

@@ -78,7 +78,7 @@ afterAll(async () => {
 });
 
 describe('with Redis hung', () => {
-  it('answers every path from its fallback within about a second, and from Redis again once it answers', async () => {
+  it('answers every path from its fallback well within its function timeout, and from Redis again once it answers', async () => {
     const t = uniqueToken();
     const keyword = `hang${t}`;
     const [seller, buyer] = await Promise.all([account('seller'), account('member')]);
@@ -139,19 +139,25 @@ describe('with Redis hung', () => {
     // (connected to Redis) rather than their cold starts.
     for (const [, request] of paths) await request();
     proxy.hang();
-    const measured: { name: string; status: number; body: unknown; ms: number }[] = [];
+    const measured: {
+      name: string;
+      status: number;
+      body: unknown;
+      ms: number;
+      expected: { status: unknown; body: unknown };
+    }[] = [];
     // Twice: in the first round each function finds Redis hung, in the second its breaker open.
     for (const round of [1, 2]) {
-      for (const [name, request] of paths) {
+      for (const [name, request, status, body] of paths) {
         const answer = await request();
-        measured.push({ name: `round ${round} ${name}`, ...answer });
+        measured.push({ name: `round ${round} ${name}`, ...answer, expected: { status, body } });
       }
     }
     console.log(
       `answers with Redis hung:\n${measured.map((m) => `${m.name}: ${m.status} in ${m.ms} ms`).join('\n')}`,
     );
     for (const answer of measured) {
-      const [, , status, body] = paths.find(([name]) => answer.name.endsWith(name)) ?? [];
+      const { status, body } = answer.expected;
       expect([answer.name, answer.status]).toEqual([answer.name, status]);
       if (body) expect(answer.body).toMatchObject(body);
       expect(answer.ms).toBeLessThan(5_000);

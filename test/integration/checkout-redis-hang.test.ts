@@ -4,7 +4,9 @@
  * taken nothing, instead of waiting, and promotions come from DynamoDB, or from the last set read
  * when DynamoDB fails as well.
  */
+import { promotionInputSchema } from '../../shared/domain/promotion';
 import { closeDynamo } from '../../shared/dynamo/client';
+import { savePromotion } from '../../shared/dynamo/promotion-store';
 import { livePromotions } from '../../shared/promotions/live';
 import { closeRedis, pingRedis } from '../../shared/redis/client';
 import { passGate } from '../../shared/redis/stock-gate';
@@ -54,7 +56,25 @@ describe('with Redis hung', () => {
 
   it('promotions come from DynamoDB, and from the last set read once DynamoDB fails too', async () => {
     const now = new Date();
+    // Written to DynamoDB alone (Redis is hung): the fallback must find it there.
+    const promotionId = `p${uniqueToken()}`;
+    await savePromotion(
+      {
+        ...promotionInputSchema.parse({
+          name: 'Always on',
+          schedule: { kind: 'weekly', days: [1, 2, 3, 4, 5, 6, 7] },
+          scope: { kind: 'group', groupId: `g${uniqueToken()}` },
+          discount: { kind: 'percent', percent: 10 },
+        }),
+        promotionId,
+        version: 1,
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      },
+      undefined,
+    );
     const fromDynamo = await livePromotions(now);
+    expect(fromDynamo.map((promotion) => promotion.promotionId)).toContain(promotionId);
     // The container's copy is kept 5 s; later, both stores fail.
     const later = Date.now() + 6_000;
     jest.spyOn(Date, 'now').mockReturnValue(later);

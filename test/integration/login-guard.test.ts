@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from '../../shared/auth/password';
 import { closeDynamo } from '../../shared/dynamo/client';
-import { createMember } from '../../shared/dynamo/member-store';
 import { closeKafka } from '../../shared/kafka/client';
 import { logIn } from '../../shared/members/login';
 import { closeRedis } from '../../shared/redis/client';
 import { admitLoginAttempt, loginSucceeded } from '../../shared/redis/login-guard';
+import { storedMember } from '../support/members';
 
 const password = 'guard-passphrase-7';
 let passwordHash: string;
@@ -19,23 +19,7 @@ const address = () =>
   `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 
 async function member(): Promise<string> {
-  const memberId = `m-${randomUUID()}`;
-  const email = `${memberId}@example.com`;
-  const now = new Date().toISOString();
-  await createMember({
-    memberId,
-    email,
-    name: 'Guarded',
-    birthYear: 1990,
-    gender: 'female',
-    region: 'seoul',
-    roles: ['member'],
-    passwordHash,
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  });
-  return email;
+  return `${await storedMember({ name: 'Guarded', passwordHash })}@example.com`;
 }
 
 /** What a login answered: 'session', or the error's code. */

@@ -33,7 +33,8 @@ afterAll(async () => {
   closeDynamo();
 });
 
-async function strandedOrder(): Promise<Order> {
+/** A buyer and an offer of 4 units at 15,000 won of seller-r. */
+async function buyerAndOffer() {
   const memberId = await storedMember();
   const offerId = `o${uniqueToken()}`;
   await upsertOffer(
@@ -41,6 +42,11 @@ async function strandedOrder(): Promise<Order> {
     offerId,
     offerInput({ groupId: `g${uniqueToken()}`, stock: 4, price: 15_000 }),
   );
+  return { memberId, offerId };
+}
+
+async function strandedOrder(): Promise<Order> {
+  const { memberId, offerId } = await buyerAndOffer();
   const order = testOrder([{ offerId, sellerId: 'seller-r', quantity: 3, unitPrice: 15_000 }], { memberId });
   await placeOrder(order, []);
   expect((await findOffer(offerId))?.stock).toBe(1);
@@ -84,14 +90,8 @@ const charged = (payment: PaymentRecord | undefined) =>
   payment?.state === 'captured' ? payment.amount - payment.refunded : 0;
 
 describe('a cancel racing the payment', () => {
-  async function buyerAndOffer() {
-    const memberId = await storedMember();
-    const offerId = `o${uniqueToken()}`;
-    await upsertOffer(
-      'seller-r',
-      offerId,
-      offerInput({ groupId: `g${uniqueToken()}`, stock: 4, price: 15_000 }),
-    );
+  async function buyerOfferAndOrder() {
+    const { memberId, offerId } = await buyerAndOffer();
     const input = orderInputSchema.parse({
       items: [{ offerId, quantity: 2 }],
       shippingAddress: { recipient: 'Buyer', phone: '010-1234-5678', postalCode: '04524', line1: 'Seoul' },
@@ -102,7 +102,7 @@ describe('a cancel racing the payment', () => {
 
   /** Checkout with the buyer's cancel landing at `moment` of the payment: after the authorization, or just before the capture. */
   async function raced(moment: 'capture' | 'authorize') {
-    const { memberId, offerId, input } = await buyerAndOffer();
+    const { memberId, offerId, input } = await buyerOfferAndOrder();
     const cancelFirst = (orderId: string) => cancelOrder(memberId, orderId, sandbox);
     const payments: PaymentProvider = {
       ...sandbox,

@@ -1,8 +1,8 @@
 /** Kafka helpers for tests against the test stack's broker. */
 import { randomUUID } from 'node:crypto';
-import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
+import { type Admin, Kafka, type KafkaMessage, logLevel, type Producer } from 'kafkajs';
 import type { DomainEvent } from '../../shared/events/envelope';
-import type { TriggerDefinition } from '../../stack/kafka-triggers';
+import { lambdaEvent, lambdaRecord, type TriggerDefinition } from '../../stack/kafka-triggers';
 
 /** The brokers of the stack the tests run against (the test profile's, or the cluster's). */
 const testBrokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:29092').split(',');
@@ -78,22 +78,22 @@ export async function connectedProducer(): Promise<Producer> {
   return producer;
 }
 
-/** The Kafka event Lambda would hand a consumer for these records of one partition of `topic`. */
+/**
+ * The Kafka event Lambda would hand a consumer for these records of partition 0 of `topic`, built
+ * as the trigger emulation builds it.
+ */
 export function lambdaKafkaEvent(topic: string, records: readonly { offset: number; event: DomainEvent }[]) {
-  return {
-    eventSource: 'SelfManagedKafka',
-    bootstrapServers: '127.0.0.1:29092',
-    records: {
-      [`${topic}-0`]: records.map(({ offset, event }) => ({
-        topic,
-        partition: 0,
-        offset,
-        timestamp: Date.parse(event.time),
-        timestampType: 'CREATE_TIME',
-        key: Buffer.from(event.key).toString('base64'),
-        value: Buffer.from(JSON.stringify(event)).toString('base64'),
-        headers: [],
-      })),
-    },
-  };
+  return lambdaEvent(
+    testTriggerDefinition(topic),
+    0,
+    records.map(({ offset, event }) =>
+      lambdaRecord(topic, 0, {
+        key: Buffer.from(event.key),
+        value: Buffer.from(JSON.stringify(event)),
+        offset: String(offset),
+        timestamp: String(Date.parse(event.time)),
+        headers: {},
+      } as KafkaMessage),
+    ),
+  );
 }

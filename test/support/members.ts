@@ -1,9 +1,12 @@
 /** Members stored straight into the members table, for tests that need an account but no login. */
 import { randomUUID } from 'node:crypto';
-import { createMember } from '../../shared/dynamo/member-store';
+import { createMember, type StoredMember } from '../../shared/dynamo/member-store';
 
-/** Stores a member with a fresh id (one that can never log in) and returns the id. */
-export async function storedMember(): Promise<string> {
+/**
+ * Stores a member with a fresh id, email `<id>@example.com`, and returns the id. Without a
+ * `passwordHash` of a real password it can never log in.
+ */
+export async function storedMember(overrides: Partial<StoredMember> = {}): Promise<string> {
   const memberId = `m-${randomUUID()}`;
   const now = new Date().toISOString();
   await createMember({
@@ -18,6 +21,7 @@ export async function storedMember(): Promise<string> {
     createdAt: now,
     updatedAt: now,
     version: 1,
+    ...overrides,
   });
   return memberId;
 }

@@ -9,7 +9,7 @@ import { loadProfile, type StackProfile } from '../../stack/profiles';
 export type { OfflineApi };
 
 /** The test stage's reports of work a function's own code left running after its answer. */
-export function leftRunningErrors(output: string): string[] {
+function leftRunningErrors(output: string): string[] {
   return output
     .split('\n')
     .filter((line) => /\sERROR RequestId: \S+ /.test(line) && line.includes(leftRunningReport));
