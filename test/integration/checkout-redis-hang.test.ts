@@ -6,7 +6,7 @@
  */
 import { promotionInputSchema } from '../../shared/domain/promotion';
 import { closeDynamo } from '../../shared/dynamo/client';
-import { savePromotion } from '../../shared/dynamo/promotion-store';
+import { deletePromotion, savePromotion } from '../../shared/dynamo/promotion-store';
 import { livePromotions } from '../../shared/promotions/live';
 import { closeRedis, pingRedis } from '../../shared/redis/client';
 import { passGate } from '../../shared/redis/stock-gate';
@@ -55,7 +55,9 @@ describe('with Redis hung', () => {
   });
 
   it('promotions come from DynamoDB, and from the last set read once DynamoDB fails too', async () => {
-    const now = new Date();
+    // Active in 2099 only, priced as of then: the stage's capacity plan, which looks at the next
+    // day, never sees it (the e2e run shares this stage).
+    const now = new Date('2099-01-01T12:00:00Z');
     // Written to DynamoDB alone (Redis is hung): the fallback must find it there.
     const promotionId = `p${uniqueToken()}`;
     await savePromotion(
@@ -65,6 +67,8 @@ describe('with Redis hung', () => {
           schedule: { kind: 'weekly', days: [1, 2, 3, 4, 5, 6, 7] },
           scope: { kind: 'group', groupId: `g${uniqueToken()}` },
           discount: { kind: 'percent', percent: 10 },
+          validFrom: '2099-01-01T00:00:00Z',
+          validUntil: '2099-01-02T00:00:00Z',
         }),
         promotionId,
         version: 1,
@@ -74,6 +78,7 @@ describe('with Redis hung', () => {
       undefined,
     );
     const fromDynamo = await livePromotions(now);
+    await deletePromotion(promotionId);
     expect(fromDynamo.map((promotion) => promotion.promotionId)).toContain(promotionId);
     // The container's copy is kept 5 s; later, both stores fail.
     const later = Date.now() + 6_000;
