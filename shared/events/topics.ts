@@ -1,5 +1,6 @@
 /** The event catalogue of every topic that carries domain events, and their physical names. */
 import { topics } from '../infra';
+import { adEvents } from './ads';
 import { catalogEvents } from './catalog';
 import type { TopicEventsDefinition } from './definition';
 import { memberEvents } from './member';
@@ -7,7 +8,13 @@ import { orderEvents } from './order';
 import { searchEvents } from './search';
 
 /** Keys (in shared/infra) of the topics that carry domain events. */
-export const eventTopicKeys = ['memberEvents', 'catalogEvents', 'searchEvents', 'orderEvents'] as const;
+export const eventTopicKeys = [
+  'memberEvents',
+  'catalogEvents',
+  'searchEvents',
+  'orderEvents',
+  'adEvents',
+] as const;
 export type EventTopicKey = (typeof eventTopicKeys)[number];
 
 export const eventTopics: Readonly<Record<EventTopicKey, TopicEventsDefinition>> = {
@@ -15,6 +22,7 @@ export const eventTopics: Readonly<Record<EventTopicKey, TopicEventsDefinition>>
   catalogEvents,
   searchEvents,
   orderEvents,
+  adEvents,
 };
 
 /** The key of a physical topic name (`peakcart.order-events` → `orderEvents`), if it carries events. */
