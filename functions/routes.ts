@@ -12,6 +12,7 @@ import { memberRoutes } from './members/routes';
 import { platformRoutes } from './platform/routes';
 import { promotionRoutes } from './promotions/routes';
 import { searchRoutes } from './search/routes';
+import { sellerRoutes } from './sellers/routes';
 
 export const allRoutes: readonly Route[] = [
   ...platformRoutes,
@@ -23,4 +24,5 @@ export const allRoutes: readonly Route[] = [
   ...historyRoutes,
   ...analyticsRoutes,
   ...promotionRoutes,
+  ...sellerRoutes,
 ];

@@ -247,7 +247,9 @@ module.exports.stage = async ({ resolveVariable }) => {
   const prefix = `${resources.service}-${stage}`;
   const localName = Object.keys(profiles).find((name) => profiles[name].stage === stage);
   const local = localName && profiles[localName];
-  const capacity = JSON.stringify(capacitySettings(prefix, await resolveVariable('self:custom.sizing')));
+  const sizing = await resolveVariable('self:custom.sizing');
+  const capacity = JSON.stringify(capacitySettings(prefix, sizing));
+  const shippingDeadlineHours = String(sizing.shippingDeadlineHours);
   if (local) {
     const brokers = process.env.KAFKA_BROKERS || `127.0.0.1:${local.kafkaPort}`;
     return {
@@ -269,6 +271,7 @@ module.exports.stage = async ({ resolveVariable }) => {
         RATE_LIMITS: process.env.RATE_LIMITS || '',
         AUTOSCALING_ENDPOINT: process.env.AUTOSCALING_ENDPOINT || `http://127.0.0.1:${local.lambdaPort}`,
         CAPACITY_SETTINGS: capacity,
+        SHIPPING_DEADLINE_HOURS: process.env.SHIPPING_DEADLINE_HOURS || shippingDeadlineHours,
       },
       kafkaBootstrapServers: brokers.split(','),
       kafkaAccess: { saslScram512Auth: [localBrokerSecret] },
@@ -298,6 +301,7 @@ module.exports.stage = async ({ resolveVariable }) => {
       RATE_LIMITS: '',
       AUTOSCALING_ENDPOINT: '',
       CAPACITY_SETTINGS: capacity,
+      SHIPPING_DEADLINE_HOURS: shippingDeadlineHours,
     },
     kafkaBootstrapServers: brokers.split(','),
     kafkaAccess: {

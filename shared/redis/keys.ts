@@ -77,3 +77,13 @@ export const loginKeys = (accountHash: string, address: string) => {
     address: `login:${hashTag(`address:${address}`)}`,
   };
 };
+
+/**
+ * Seller standing (seller-standing.ts): each seller's grade, the manually suspended sellers and the
+ * standing policy, read in one pipeline: one slot.
+ */
+export const standingKeys = {
+  grades: '{standing}:grades',
+  suspended: '{standing}:suspended',
+  policy: '{standing}:policy',
+};
