@@ -142,7 +142,7 @@ describe('what an order event counts for its sellers (v1 and v2)', () => {
 describe('shipping deadline and lateness', () => {
   it('reads hours, fractions included, and refuses anything else', () => {
     expect(shippingDeadlineMs('48')).toBe(48 * 3_600_000);
-    expect(shippingDeadlineMs('0.002')).toBe(7_200);
+    expect(shippingDeadlineMs('0.004')).toBe(14_400);
     for (const bad of [undefined, '', '0', '-1', 'two days'])
       expect(() => shippingDeadlineMs(bad)).toThrow(RangeError);
   });
