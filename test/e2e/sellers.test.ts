@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { closeDynamo } from '../../shared/dynamo/client';
+import { createPartner } from '../../shared/dynamo/partner-store';
 import { closeKafka } from '../../shared/kafka/client';
 import { sandboxCards } from '../../shared/payments/sandbox';
 import { closeRedis } from '../../shared/redis/client';
@@ -217,7 +218,7 @@ describe('complaints', () => {
       status: 404,
       body: { error: { code: 'not_found' } },
     });
-    const otherOffer = await listOffer(sellerB, 9_000);
+    const otherOffer = await listOffer(sellerB, 12_000);
     expect(await complain(buyer, shippedOrder, otherOffer)).toMatchObject({ status: 404 });
     expect(await complain(buyer, randomUUID())).toMatchObject({ status: 404 });
     const bad = await call(
@@ -274,16 +275,25 @@ describe('suspension', () => {
       group.offers.map((offer) => offer.sellerId),
     );
   };
+  const partnerCheapest = async (apiKey: string) => {
+    const { body } = await call('GET', `/partner/v1/lowest-price?keyword=${keyword}`, undefined, {
+      'x-api-key': apiKey,
+    });
+    return (body.results as { sellerId: string }[]).map((result) => result.sellerId);
+  };
   const offersOfGroup = async () => {
     const { body } = await call('GET', `/groups/${groupId}/offers`);
     return (body.offers as { sellerId: string }[]).map((offer) => offer.sellerId);
   };
 
   it("takes a seller's offers out of search within the documented time, and reinstatement brings them back", async () => {
+    const { apiKey } = await createPartner(`partner ${uniqueToken()}`, { perSecond: 100, burst: 100 });
     await eventually('both sellers in search', async () => {
       const sellers = await offersInSearch();
       return sellers.includes(sellerA.memberId) && sellers.includes(sellerB.memberId);
     });
+    // A's offer is the cheaper of the group: what partners get.
+    expect(await partnerCheapest(apiKey)).toEqual([sellerA.memberId]);
     const suspended = await call(
       'PUT',
       `/sellers/${sellerA.memberId}/suspension`,

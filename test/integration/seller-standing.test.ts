@@ -8,11 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import { handler as eraseComplainants } from '../../functions/sellers/erase-complainants';
 import { amountBand } from '../../shared/domain/order';
 import { closeDynamo, dynamoClient, tableName } from '../../shared/dynamo/client';
 import { ComplaintExistsError, eraseComplainant, putComplaint } from '../../shared/dynamo/complaint-store';
 import { standingTotals } from '../../shared/dynamo/standing-store';
 import { type DomainEvent, domainEvent } from '../../shared/events/envelope';
+import { topics } from '../../shared/infra';
 import { closeKafka } from '../../shared/kafka/client';
 import { closeRedis, connectedRedis } from '../../shared/redis/client';
 import { standingKeys } from '../../shared/redis/keys';
@@ -318,7 +320,18 @@ describe('complaints', () => {
       'complaint:counterfeit': 1,
     });
 
-    expect(await eraseComplainant(memberId, new Date().toISOString())).toBe(1);
+    // The member topic's MemberWithdrawn, through the consumer that erases.
+    const withdrawn = domainEvent({
+      type: 'MemberWithdrawn',
+      source: 'members',
+      key: memberId,
+      data: { memberId, withdrawnAt: new Date().toISOString() },
+    });
+    const answer = await eraseComplainants(
+      lambdaKafkaEvent(topics.memberEvents as string, [{ offset: 0, event: withdrawn }]) as never,
+      context(),
+    );
+    expect(answer).toEqual({ batchItemFailures: [] });
     const { Item } = await dynamoClient().send(
       new GetCommand({
         TableName: tableName('sellers'),

@@ -29,6 +29,9 @@ function everyKey(): [string, string][] {
     ['essentialLoad', keys.essentialLoadKey],
     ['promotions.all', keys.promotionKeys.all],
     ['promotions.exhausted', keys.promotionKeys.exhausted],
+    ['standing.grades', keys.standingKeys.grades],
+    ['standing.suspended', keys.standingKeys.suspended],
+    ['standing.policy', keys.standingKeys.policy],
   ];
   for (const a of texts) {
     for (const [part, key] of Object.entries(keys.groupKeys(a))) made.push([`group ${part} ${a}`, key]);
