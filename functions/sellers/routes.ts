@@ -15,6 +15,8 @@ import { text } from '../../shared/domain/text';
 import { defineRoute } from '../../shared/http';
 
 const rate = z.number().min(0).max(1);
+/** Returns and cancellations in the window may be of orders paid before it: such a rate can pass 1. */
+const windowRate = z.number().min(0);
 
 const standing = z.object({
   sellerId: z.string(),
@@ -29,10 +31,14 @@ const standing = z.object({
     .describe('Won: sales less cost, net of what cancellations and returns paid back (and restocked)'),
   marginRate: z.number().describe('margin / net sales; 0 without sales'),
   cancellations: z.int().describe('Paid orders cancelled'),
-  cancellationRate: rate.describe('cancellations / orders'),
+  cancellationRate: windowRate.describe(
+    'cancellations / orders (above 1 when orders paid before the window were cancelled in it)',
+  ),
   returnRequests: z.int().describe('Lines asked to be returned'),
   returnedUnits: z.int().describe('Units asked to be returned'),
-  returnRate: rate.describe('returnedUnits / units'),
+  returnRate: windowRate.describe(
+    'returnedUnits / units (above 1 when units sold before the window were asked back in it)',
+  ),
   returnsByReason: z
     .array(z.object({ reason: z.string(), units: z.int(), rate: z.number().min(0) }))
     .describe(

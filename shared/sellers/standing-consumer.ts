@@ -16,7 +16,7 @@
  * touched are computed again and stored in Redis for search and ads.
  */
 
-import { optionalEnv } from '../config/env';
+import { requireEnv } from '../config/env';
 import { duplicateEventWindowMs } from '../domain/outbox';
 import {
   isLate,
@@ -122,7 +122,7 @@ export function standingConsumer(options: { now?: () => number } = {}) {
     run: PartitionRun,
     touched: Set<string>,
   ) {
-    const deadlineMs = shippingDeadlineMs(optionalEnv('SHIPPING_DEADLINE_HOURS'));
+    const deadlineMs = shippingDeadlineMs(requireEnv('SHIPPING_DEADLINE_HOURS'));
     const events = [];
     let runLast = state.offset;
     for (const record of run.records) {
