@@ -16,6 +16,7 @@ import {
   type Grade,
   gradeOfRank,
   gradeRank,
+  grades,
   type StandingPolicy,
   suspendedByPolicy,
 } from '../domain/seller-standing';
@@ -60,26 +61,51 @@ export async function gradedSellers(): Promise<string[]> {
   return (await connectedRedis()).zrange(standingKeys.grades, '0', '-1');
 }
 
+// The manually suspended sellers, and, when the policy is on, the sellers whose grade's rank is at
+// or beyond the policy's: the policy is read and applied in Redis, so the reply holds only the
+// suspended. ARGV[1] is the rank of each grade (gradeRank) as JSON.
+const suspendedScript = `
+local manual = redis.call('SMEMBERS', KEYS[2])
+local raw = redis.call('GET', KEYS[3])
+if not raw then return {manual, {}} end
+local policy = cjson.decode(raw)
+local rank = cjson.decode(ARGV[1])[policy.suspendAtOrBelow]
+if policy.suspendOffers ~= true or not rank then return {manual, {}} end
+return {manual, redis.call('ZRANGEBYSCORE', KEYS[1], rank, '+inf')}
+`;
+const gradeRanks = JSON.stringify(Object.fromEntries(grades.map((grade) => [grade, gradeRank(grade)])));
+
+interface StandingCommands {
+  suspendedSellers(
+    grades: string,
+    suspended: string,
+    policy: string,
+    ranks: string,
+  ): Promise<[string[], string[]]>;
+}
+const defined = new WeakSet<object>();
+
+async function commands(): Promise<StandingCommands> {
+  const redis = await connectedRedis();
+  if (!defined.has(redis)) {
+    redis.defineCommand('suspendedSellers', { numberOfKeys: 3, lua: suspendedScript });
+    defined.add(redis);
+  }
+  return redis as unknown as StandingCommands;
+}
+
 /**
  * Every seller whose offers are suspended from search: those an admin suspended, and those the
- * policy suspends by grade. One round trip.
+ * policy suspends by grade. One round trip, whose reply holds only the suspended sellers.
  */
 export async function suspendedSellerIds(): Promise<Set<string>> {
-  const redis = await connectedRedis();
-  const [policyRaw, manual, graded] = (await execOrThrow(
-    redis
-      .pipeline()
-      .get(standingKeys.policy)
-      .smembers(standingKeys.suspended)
-      .zrangebyscore(standingKeys.grades, gradeRank('B'), '+inf', 'WITHSCORES'),
-  )) as [string | null, string[], string[]];
-  const policy = parsePolicy(policyRaw);
-  const suspended = new Set(manual);
-  for (let index = 0; index < graded.length; index += 2) {
-    if (suspendedByPolicy(policy, gradeOfRank(Number(graded[index + 1]))))
-      suspended.add(graded[index] as string);
-  }
-  return suspended;
+  const [manual, byGrade] = await (await commands()).suspendedSellers(
+    standingKeys.grades,
+    standingKeys.suspended,
+    standingKeys.policy,
+    gradeRanks,
+  );
+  return new Set([...manual, ...byGrade]);
 }
 
 async function readFactors(sellerIds: readonly string[]): Promise<Map<string, number>> {
