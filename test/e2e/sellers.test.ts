@@ -5,7 +5,8 @@
  * only from buyers, once per line; a suspended seller's offers leave search and come back.
  */
 import { randomUUID } from 'node:crypto';
-import { closeDynamo } from '../../shared/dynamo/client';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { closeDynamo, dynamoClient, tableName } from '../../shared/dynamo/client';
 import { createPartner } from '../../shared/dynamo/partner-store';
 import { closeKafka } from '../../shared/kafka/client';
 import { sandboxCards } from '../../shared/payments/sandbox';
@@ -99,7 +100,7 @@ async function listOffer(who: Account, price: number) {
   return offerId;
 }
 
-async function placeOrder(offerId: string, quantity: number) {
+async function placeOrder(offerId: string, quantity: number, who = buyer) {
   const placed = await call(
     'POST',
     '/orders',
@@ -113,7 +114,7 @@ async function placeOrder(offerId: string, quantity: number) {
       },
       payment: { method: 'card', cardNumber: sandboxCards.approved, expiryMonth: 12, expiryYear: 2030 },
     },
-    { ...buyer.auth, 'idempotency-key': `key-${randomUUID()}` },
+    { ...who.auth, 'idempotency-key': `key-${randomUUID()}` },
   );
   expect(placed.status).toBe(201);
   return placed.body.orderId as string;
@@ -232,6 +233,32 @@ describe('complaints', () => {
     const { body } = await call('GET', '/sellers/me/standing', undefined, sellerA.auth);
     expect(body).toMatchObject({ complaints: 1, complaintsByKind: { counterfeit: 1, not_as_described: 0 } });
   });
+
+  it('keep their count and lose their buyer and words when the buyer withdraws', async () => {
+    const leaver = await account('member');
+    const orderId = await placeOrder(offerA, 1, leaver);
+    expect((await complain(leaver, orderId)).status).toBe(201);
+    expect((await call('DELETE', '/members/me', undefined, leaver.auth)).status).toBe(204);
+    const key = { pk: `COMPLAINT#${orderId}`, sk: offerA };
+    const item = await eventually(
+      'the complaint anonymised',
+      async () => {
+        const { Item } = await dynamoClient().send(
+          new GetCommand({ TableName: tableName('sellers'), Key: key }),
+        );
+        return Item && !('memberId' in Item) ? Item : undefined;
+      },
+      40_000,
+    );
+    expect(item).toMatchObject({
+      sellerId: sellerA.memberId,
+      kind: 'counterfeit',
+      erasedAt: expect.any(String),
+    });
+    expect(item).not.toHaveProperty('detail');
+    const { body } = await call('GET', '/sellers/me/standing', undefined, sellerA.auth);
+    expect(body.complaints).toBe(2);
+  }, 60_000);
 });
 
 describe('the standing policy', () => {
