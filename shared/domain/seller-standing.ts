@@ -49,23 +49,9 @@ export function foldReason(reason: string): string {
   return Array.from(folded).slice(0, maxReasonLength).join('');
 }
 
-/** Counter fields of a seller's day; `returnReason:<reason>` and `complaint:<kind>` beside them. */
-export const standingFields = [
-  'orders',
-  'units',
-  'sales',
-  'cost',
-  'cancellations',
-  'refundedSales',
-  'refundedCost',
-  'returnRequests',
-  'returnedUnits',
-  'shipments',
-  'lateShipments',
-  'complaints',
-] as const;
-export type StandingField = (typeof standingFields)[number];
-
+/** A seller's day holds `orders`, `units`, `sales`, `cost`, `cancellations`, `refundedSales`,
+ * `refundedCost`, `returnRequests`, `returnedUnits`, `shipments`, `lateShipments`, `complaints`, and
+ * these per reason and kind. */
 export const returnReasonField = (reason: string) => `returnReason:${reason}`;
 export const complaintField = (kind: ComplaintKind) => `complaint:${kind}`;
 

@@ -23,8 +23,3 @@ export async function suspendedSellers(now = Date.now()): Promise<ReadonlySet<st
   }
   return remembered.set;
 }
-
-/** Drops this container's copy (after its own change, and in tests). */
-export function forgetSuspendedSellers(): void {
-  remembered = undefined;
-}

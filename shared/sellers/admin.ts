@@ -16,7 +16,6 @@ import {
 import { ConflictError, NotFoundError } from '../http';
 import { logger } from '../logger';
 import { storeManualSuspension, storePolicy } from '../redis/seller-standing';
-import { forgetSuspendedSellers } from '../search/suspended-sellers';
 
 /** Redis is written after DynamoDB; until the refresh repairs it, the change waits there. */
 async function mirror(what: string, write: () => Promise<void>): Promise<void> {
@@ -28,7 +27,6 @@ async function mirror(what: string, write: () => Promise<void>): Promise<void> {
       error: error instanceof Error ? error.message : String(error),
     });
   }
-  forgetSuspendedSellers();
 }
 
 /** The next version of the policy; 409 when `expectedVersion` is not the current one. */
