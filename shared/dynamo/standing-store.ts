@@ -5,8 +5,11 @@
  * Items:
  * - counters: pk `STANDING#<sellerId>`, sk `DAY#<day>` (Seoul business day), a number per field
  *   (shared/domain/seller-standing.ts), `expiresAt` 40 days on;
- * - open shipment: pk `STANDING#<sellerId>`, sk `OPEN#<orderId>`: `paidAt`, `dueAt` (ms), written
- *   when the order is paid and deleted when the seller ships or the order is cancelled;
+ * - shipment: pk `STANDING#<sellerId>`, sk `OPEN#<orderId>`: `paidAt`, `dueAt` (ms) set when the
+ *   order is paid, `closedAt` when the seller ships or the order is cancelled; open while it has a
+ *   `dueAt` and no `closedAt`. Both are set only if absent, so events of an order that arrive out
+ *   of order (after an outage) leave the same item: a shipment closed before its payment was read
+ *   is never open;
  * - ledger: pk `LEDGER#standing`, sk `<topic>#<partition>`: `offset`, the last offset applied;
  * - applied runs: pk `APPLIED#standing#<topic>#<partition>`, sk the run's first offset (padded),
  *   a gzipped body of the event ids it counted, kept a day;
@@ -102,13 +105,19 @@ export interface OpenShipment {
   dueAt: number;
 }
 
+export interface ClosedShipment {
+  sellerId: string;
+  orderId: string;
+  closedAt: number;
+}
+
 export interface StandingRun {
   afterOffset: number;
   lastOffset: number;
   eventIds: readonly string[];
   counters: readonly CounterWrite[];
   opened: readonly OpenShipment[];
-  closed: readonly { sellerId: string; orderId: string }[];
+  closed: readonly ClosedShipment[];
   now: number;
 }
 
@@ -210,18 +219,25 @@ export async function applyStandingRun(ref: StandingPartition, run: StandingRun)
           },
         ];
   const opened = run.opened.map((open) => ({
-    Put: {
+    Update: {
       TableName: table(),
-      Item: {
-        ...openKey(open.sellerId, open.orderId),
-        paidAt: open.paidAt,
-        dueAt: open.dueAt,
-        expiresAt: countersExpireAt(open.dueAt),
+      Key: openKey(open.sellerId, open.orderId),
+      UpdateExpression:
+        'SET paidAt = if_not_exists(paidAt, :paidAt), dueAt = if_not_exists(dueAt, :dueAt), expiresAt = :expiresAt',
+      ExpressionAttributeValues: {
+        ':paidAt': open.paidAt,
+        ':dueAt': open.dueAt,
+        ':expiresAt': countersExpireAt(open.dueAt),
       },
     },
   }));
-  const closed = run.closed.map(({ sellerId, orderId }) => ({
-    Delete: { TableName: table(), Key: openKey(sellerId, orderId) },
+  const closed = run.closed.map(({ sellerId, orderId, closedAt }) => ({
+    Update: {
+      TableName: table(),
+      Key: openKey(sellerId, orderId),
+      UpdateExpression: 'SET closedAt = if_not_exists(closedAt, :closedAt), expiresAt = :expiresAt',
+      ExpressionAttributeValues: { ':closedAt': closedAt, ':expiresAt': countersExpireAt(closedAt) },
+    },
   }));
   try {
     await dynamoClient().send(
@@ -239,10 +255,12 @@ export async function applyStandingRun(ref: StandingPartition, run: StandingRun)
   }
 }
 
-/** The open shipments of these (seller, order) pairs that exist. */
+/** The shipments of these (seller, order) pairs that are open: paid for, neither shipped nor cancelled. */
 export async function openShipments(
-  keys: readonly { sellerId: string; orderId: string }[],
+  pairs: readonly { sellerId: string; orderId: string }[],
 ): Promise<OpenShipment[]> {
+  // A batch get refuses a key twice.
+  const keys = [...new Map(pairs.map((pair) => [`${pair.sellerId}\u0000${pair.orderId}`, pair])).values()];
   const found: OpenShipment[] = [];
   for (let start = 0; start < keys.length; start += 100) {
     let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
@@ -253,13 +271,15 @@ export async function openShipments(
     };
     while (request && Object.keys(request).length > 0) {
       const answer = await dynamoClient().send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of answer.Responses?.[table()] ?? [])
+      for (const item of answer.Responses?.[table()] ?? []) {
+        if (typeof item.dueAt !== 'number' || item.closedAt !== undefined) continue;
         found.push({
           sellerId: String(item.pk).slice('STANDING#'.length),
           orderId: String(item.sk).slice('OPEN#'.length),
           paidAt: item.paidAt,
           dueAt: item.dueAt,
         });
+      }
       request = answer.UnprocessedKeys as typeof request;
     }
   }
@@ -293,7 +313,7 @@ export async function standingTotals(sellerId: string, nowMs: number): Promise<S
     queryAll({
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :open)',
-      FilterExpression: 'dueAt < :now',
+      FilterExpression: 'dueAt < :now AND attribute_not_exists(closedAt)',
       ExpressionAttributeValues: { ':pk': sellerPk(sellerId), ':open': 'OPEN#', ':now': nowMs },
       ProjectionExpression: 'pk',
     }),

@@ -27,6 +27,7 @@ import {
 } from '../domain/seller-standing';
 import {
   applyStandingRun,
+  type ClosedShipment,
   type CounterWrite,
   maxEventsPerRun,
   maxRunWrites,
@@ -64,7 +65,7 @@ const openId = (sellerId: string, orderId: string) => `${sellerId}\u0000${orderI
 class RunWrites {
   readonly counters = new Map<string, CounterWrite>();
   readonly opened = new Map<string, OpenShipment>();
-  readonly closed = new Map<string, { sellerId: string; orderId: string }>();
+  readonly closed = new Map<string, ClosedShipment>();
   readonly eventIds: string[] = [];
 
   count(sellerId: string, atMs: number, fields: Record<string, number>) {
@@ -76,16 +77,17 @@ class RunWrites {
     this.counters.set(id, write);
   }
 
+  /** A shipment this run already closed (its payment read after its shipping) stays closed. */
   open(shipment: OpenShipment) {
     const id = openId(shipment.sellerId, shipment.orderId);
-    this.closed.delete(id);
-    this.opened.set(id, shipment);
+    if (!this.closed.has(id)) this.opened.set(id, shipment);
   }
 
-  close(sellerId: string, orderId: string) {
+  /** One write per item: a shipment opened and closed within the run is written closed. */
+  close(sellerId: string, orderId: string, closedAt: number) {
     const id = openId(sellerId, orderId);
     this.opened.delete(id);
-    this.closed.set(id, { sellerId, orderId });
+    if (!this.closed.has(id)) this.closed.set(id, { sellerId, orderId, closedAt });
   }
 
   /** Writes the run would take with an event of `counters` counters and `opens` open-shipment writes more. */
@@ -190,18 +192,19 @@ export function standingConsumer(options: { now?: () => number } = {}) {
       const at = Date.parse(event.time);
       for (const [sellerId, fields] of effects.counts) writes.count(sellerId, at, fields);
       for (const sellerId of effects.opened) {
+        const id = openId(sellerId, data.orderId);
         const open = { sellerId, orderId: data.orderId, paidAt: at, dueAt: at + deadlineMs };
         writes.open(open);
-        known.set(openId(sellerId, data.orderId), open);
+        if (known.get(id) !== null) known.set(id, open);
       }
       for (const sellerId of effects.closed) {
-        writes.close(sellerId, data.orderId);
+        writes.close(sellerId, data.orderId, at);
         known.set(openId(sellerId, data.orderId), null);
       }
       for (const sellerId of effects.shipped) {
         const open = known.get(openId(sellerId, data.orderId));
         writes.count(sellerId, at, { shipments: 1, lateShipments: open && isLate(open.dueAt, at) ? 1 : 0 });
-        writes.close(sellerId, data.orderId);
+        writes.close(sellerId, data.orderId, at);
         known.set(openId(sellerId, data.orderId), null);
       }
       writes.eventIds.push(event.id);

@@ -235,6 +235,38 @@ describe('the standing consumer', () => {
     expect(overdueOpen).toBe(0);
   });
 
+  it('a shipment read before its payment (events out of order after an outage) is never open, and a copy in the same batch is read once', async () => {
+    const seller = `seller-o-${randomUUID().slice(0, 8)}`;
+    const topic = `it.standing.${randomUUID()}`;
+    const early = order(line(seller, 1, 1_000));
+    const sameBatch = order(line(seller, 1, 1_000));
+    const shippedEarly = orderEvent('OrderShipped', 'shipped', early, paidAt + minute, { sellerId: seller });
+    const consumer = standingConsumer();
+    await deliver(consumer, topic, numbered([shippedEarly]));
+    const shippedSame = orderEvent('OrderShipped', 'shipped', sameBatch, paidAt + minute, {
+      sellerId: seller,
+    });
+    await deliver(
+      consumer,
+      topic,
+      numbered(
+        [
+          orderEvent('OrderPaid', 'paid', early, paidAt),
+          shippedSame,
+          // The same event again in the batch, as the outbox may send it.
+          shippedSame,
+          orderEvent('OrderPaid', 'paid', sameBatch, paidAt),
+        ],
+        1,
+      ),
+    );
+    const { fields, overdueOpen } = await standingTotals(seller, Date.now());
+    expect(fields).toMatchObject({ orders: 2, shipments: 2 });
+    expect(fields.lateShipments ?? 0).toBe(0);
+    // Both paid over an hour ago: open, they would be overdue.
+    expect(overdueOpen).toBe(0);
+  });
+
   it('a batch larger than one transaction is applied in runs, each once', async () => {
     const sellers = [`seller-x-${randomUUID().slice(0, 8)}`, `seller-y-${randomUUID().slice(0, 8)}`];
     const topic = `it.standing.${randomUUID()}`;
