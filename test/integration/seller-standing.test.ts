@@ -9,10 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { handler as eraseComplainants } from '../../functions/sellers/erase-complainants';
+import { handler as refresh } from '../../functions/sellers/refresh';
 import { amountBand } from '../../shared/domain/order';
 import { closeDynamo, dynamoClient, tableName } from '../../shared/dynamo/client';
 import { ComplaintExistsError, eraseComplainant, putComplaint } from '../../shared/dynamo/complaint-store';
-import { standingTotals } from '../../shared/dynamo/standing-store';
+import { deleteSuspension, putSuspension, standingTotals } from '../../shared/dynamo/standing-store';
 import { type DomainEvent, domainEvent } from '../../shared/events/envelope';
 import { topics } from '../../shared/infra';
 import { closeKafka } from '../../shared/kafka/client';
@@ -327,6 +328,30 @@ describe('the standing in Redis', () => {
     expect((await standingFactorsOf([graded])).get(graded)).toBe(0);
     await storePolicy({ suspendOffers: false, suspendAtOrBelow: 'C', version: 8 });
     expect((await suspendedSellerIds()).has(graded)).toBe(false);
+  });
+});
+
+describe('the scheduled refresh', () => {
+  it('writes the policy and manual suspensions DynamoDB holds back into Redis', async () => {
+    const sellerId = `seller-h-${randomUUID().slice(0, 8)}`;
+    await putSuspension({
+      sellerId,
+      reason: 'test',
+      suspendedAt: new Date().toISOString(),
+      suspendedBy: 'admin-1',
+    });
+    const redis = await connectedRedis();
+    // Redis lost both (a failed write, a flush).
+    await redis.del(standingKeys.suspended, standingKeys.policy);
+    try {
+      const result = await refresh();
+      expect(result.suspended).toBeGreaterThanOrEqual(1);
+      expect(await redis.sismember(standingKeys.suspended, sellerId)).toBe(1);
+      expect(await redis.get(standingKeys.policy)).not.toBeNull();
+    } finally {
+      await deleteSuspension(sellerId);
+      await storeManualSuspension(sellerId, false);
+    }
   });
 });
 
