@@ -58,21 +58,19 @@ function forget(state: PartitionState, now: number): void {
 /** A Kafka-triggered handler that counts order events, and ad events if it reads them, into one report. */
 export function reportConsumer(report: Report, options: DomainEventConsumerOptions = {}) {
   const states = new Map<string, PartitionState>();
-  const { adContributions } = report;
   const topicKeyFor = options.topicKeyOf ?? topicKeyOf;
 
   /** The record read as an event of a topic the report reads. */
   function readRecord(record: PartitionRun['records'][number]): EventCheck {
     const topicKey = topicKeyFor(record.topic);
-    if (topicKey === 'orderEvents' || (topicKey === 'adEvents' && adContributions)) {
+    if (topicKey && (report.topics as readonly string[]).includes(topicKey))
       return readEvent(record, topicKey);
-    }
     return { ok: false, reason: `the ${report.name} report does not read ${record.topic}` };
   }
 
   const contributionsOf = (topic: string, type: string, data: unknown): Contribution[] =>
     topicKeyFor(topic) === 'adEvents'
-      ? (adContributions?.(type, data as AdFacts) ?? [])
+      ? (report.adContributions?.(type, data as AdFacts) ?? [])
       : report.contributions(type, data as OrderEventData);
 
   async function load(ref: PartitionRef, now: number): Promise<PartitionState> {

@@ -58,14 +58,19 @@ export interface DimensionSpec {
   shards: number;
 }
 
+/** The topics (keys in shared/infra) a report counts events of. */
+export type ReportTopic = 'orderEvents' | 'adEvents';
+
 export interface Report {
   name: ReportName;
+  /** The topics its consumer reads; a record of any other is set aside. */
+  topics: readonly ReportTopic[];
   /** Dimensions a query may group by; `all` is each report's grand total. */
   dimensions: Record<string, DimensionSpec>;
   /** Fields stored, in the order responses list them. */
   fields: readonly string[];
   contributions(eventType: string, order: OrderFacts): Contribution[];
-  /** What it counts of an ad event; a report without it does not read the ad topic. */
+  /** What it counts of an ad event, for a report that reads the ad topic. */
   adContributions?(eventType: string, ad: AdFacts): Contribution[];
   /** Figures computed from the stored fields of one point (rates, net amounts). */
   derived?(fields: Readonly<Record<string, number>>): Record<string, number>;
@@ -152,6 +157,7 @@ function lineContributions(
 
 export const purchasesReport: Report = {
   name: 'purchases',
+  topics: ['orderEvents'],
   dimensions: {
     all: { shards: 1 },
     ageBand: { shards: 1 },
@@ -201,6 +207,7 @@ const salesRefunded = (totals: ReturnType<typeof lineTotals>) => ({
 
 export const salesReport: Report = {
   name: 'sales',
+  topics: ['orderEvents'],
   dimensions: { all: { shards: 1 }, seller: { shards: 16 }, group: { shards: 32 } },
   fields: ['orders', 'units', 'amount', 'returnedUnits', 'refundedAmount'],
   contributions(eventType, order) {
@@ -218,6 +225,7 @@ export const salesReport: Report = {
 
 export const promotionsReport: Report = {
   name: 'promotions',
+  topics: ['orderEvents'],
   dimensions: { promotion: { shards: 1 } },
   fields: ['orders', 'units', 'revenue', 'discount', 'returnedUnits', 'refundedRevenue'],
   contributions(eventType, order) {
@@ -235,6 +243,7 @@ export const promotionsReport: Report = {
 
 export const revenueReport: Report = {
   name: 'revenue',
+  topics: ['orderEvents', 'adEvents'],
   dimensions: { all: { shards: 1 } },
   fields: [
     'orders',
@@ -308,6 +317,7 @@ export const revenueReport: Report = {
 /** Sponsored slots: what each campaign showed, the clicks it was charged for and what it spent. */
 export const adsReport: Report = {
   name: 'ads',
+  topics: ['adEvents'],
   dimensions: {
     all: { shards: 1 },
     campaign: { shards: 16 },
