@@ -1,4 +1,8 @@
-/** GET /search: product groups for a keyword, cheapest first, each with its cheapest offers. */
+/**
+ * GET /search: product groups for a keyword, cheapest first, each with its cheapest offers, and the
+ * page's sponsored slots beside them (shared/ads/serving.ts), which never change the groups' order.
+ */
+import { sponsoredSlots } from '../../shared/ads/serving';
 import { LastGoodAnswers, optional } from '../../shared/domain/circuit-breaker';
 import { dependencyBreaker, underPressure } from '../../shared/http';
 import { authenticatedHttpHandler } from '../../shared/http/authenticated-handler';
@@ -36,13 +40,24 @@ export const handler = authenticatedHttpHandler(searchRoute, async ({ query, cal
     }),
     relatedTo(query.q),
   ]);
-  await recordSearch({
-    keyword: query.q,
-    resultCount: results.totalGroups,
-    channel: 'search',
-    memberId: caller?.memberId,
-    sessionId: sessionIdOf(event),
-  });
+  const sessionId = sessionIdOf(event);
+  // After the results, whose offers fill the slots no ad takes; each bounded by its own breaker.
+  const [sponsored] = await Promise.all([
+    sponsoredSlots({
+      placement: 'search',
+      keyword: query.q,
+      page: results.groups,
+      memberId: caller?.memberId,
+      sessionId,
+    }),
+    recordSearch({
+      keyword: query.q,
+      resultCount: results.totalGroups,
+      channel: 'search',
+      memberId: caller?.memberId,
+      sessionId,
+    }),
+  ]);
   const next = query.offset + results.groups.length;
   return {
     keyword: query.q,
@@ -51,6 +66,7 @@ export const handler = authenticatedHttpHandler(searchRoute, async ({ query, cal
     limit: query.limit,
     nextOffset: next < results.totalGroups ? next : null,
     groups: results.groups,
+    sponsored,
     related,
     source: results.source,
   };

@@ -1,0 +1,225 @@
+/**
+ * The sponsored slots of a page (a search, or a product group's offers page). Choosing ads is kept
+ * off the page's critical path: the whole choice (serving's copy of the campaigns, the day's spend,
+ * the advertised offers, and the impressions recorded) runs under one breaker with a short timeout
+ * (`adTimeoutMs`); when it fails, is slower, the breaker is open, Redis has no copy of the campaigns
+ * or the container is under pressure, the slots are filled with default content (shared/domain/ads.ts
+ * `defaultContent`: offers of the page itself, marked `kind: 'default'`, no click URL, no charge).
+ *
+ * An ad is shown only once its impression is stored in the ad event stream (one transaction, before
+ * the answer); the ad events relay sends the stream to the ad topic. Nothing is left running after
+ * the answer but what the breaker's timeout cut short, which Redis's own command bound ends.
+ *
+ * Each container remembers the campaigns for `rememberedMs`: a pause, a suspension or a change is
+ * seen by every search within that time of its write (the day's spend is read afresh every time).
+ */
+import { randomUUID } from 'node:crypto';
+import { optionalEnv } from '../config/env';
+import { dependencyBreaker } from '../dependency-breaker';
+import {
+  budgetDayOf,
+  type Campaign,
+  type ChosenAd,
+  chooseAds,
+  defaultContent,
+  type GroupContext,
+  groupRelevance,
+  ineligibility,
+  keywordRelevance,
+  type Placement,
+  rankCampaigns,
+  type SlotOffer,
+} from '../domain/ads';
+import type { OfferSummary } from '../domain/catalog';
+import { optional } from '../domain/circuit-breaker';
+import { adEventTypes, requireValidEvent } from '../events';
+import { domainEvent } from '../events/envelope';
+import { underPressure } from '../http/middleware/pressure';
+import { logger } from '../logger';
+import { appendImpressions, spendToday } from '../redis/ad-billing';
+import { type ServedCopy, servedCopy } from '../redis/ad-campaigns';
+import { listedOffers } from '../redis/ad-offers';
+import { clickToken } from './click-token';
+import { adQualityOf } from './quality';
+
+/** The longest choosing ads may add to a page. */
+export const adTimeoutMs = 50;
+export const rememberedMs = 5_000;
+/** Campaigns whose offers are read for one page, per slot: enough for some to be sold out. */
+const campaignsReadPerSlot = 3;
+/** Offers of one campaign read for a page. */
+const offersReadPerCampaign = 3;
+
+const adsBreaker = dependencyBreaker('sponsored slots', { timeoutMs: adTimeoutMs });
+
+/** Slots per page: SPONSORED_SLOTS (0 to 10), 2 by default. */
+export function sponsoredSlotCount(): number {
+  const configured = Number(optionalEnv('SPONSORED_SLOTS') ?? 2);
+  return Number.isInteger(configured) ? Math.min(10, Math.max(0, configured)) : 2;
+}
+
+export interface Slot extends SlotOffer {
+  kind: 'sponsored' | 'default';
+  /** true for a paid ad. */
+  sponsored: boolean;
+  campaignId: string | null;
+  /** `/ads/click/{token}` for a paid ad; null for default content (link to `url` directly). */
+  clickUrl: string | null;
+}
+
+export interface SlotRequest {
+  placement: Placement;
+  /** The search keyword, folded (search placement). */
+  keyword?: string;
+  /** The product group of the page (group placement). */
+  group?: GroupContext;
+  /** The page's own offers by group, what default content is taken from. */
+  page: readonly { groupId: string; offers: readonly OfferSummary[] }[];
+  memberId?: string;
+  sessionId?: string;
+  now?: Date;
+}
+
+let remembered: { copy: ServedCopy; until: number } | undefined;
+
+async function campaignCopy(): Promise<ServedCopy> {
+  const now = Date.now();
+  if (remembered && remembered.until > now) return remembered.copy;
+  const copy = await servedCopy();
+  if (!copy) throw new Error('no copy of the campaigns in Redis yet');
+  remembered = { copy, until: now + rememberedMs };
+  return copy;
+}
+
+/** The campaigns serving would use now (the click endpoint reads its campaign from the same copy). */
+export async function servedCampaign(
+  campaignId: string,
+): Promise<{ campaign: Campaign; copy: ServedCopy } | undefined> {
+  const copy = await campaignCopy();
+  const campaign = copy.campaigns.find((found) => found.campaignId === campaignId);
+  return campaign && { campaign, copy };
+}
+
+/** Drops this container's copy (tests). */
+export function forgetServedCampaigns(): void {
+  remembered = undefined;
+}
+
+function relevanceFor(request: SlotRequest): (campaign: Campaign) => number {
+  const { keyword, group } = request;
+  if (request.placement === 'search' && keyword !== undefined)
+    return (campaign) => keywordRelevance(campaign, keyword);
+  if (group) return (campaign) => groupRelevance(campaign, group);
+  return () => 0;
+}
+
+async function chooseAndRecord(request: SlotRequest, slots: number, now: Date): Promise<Slot[]> {
+  const copy = await campaignCopy();
+  const relevance = relevanceFor(request);
+  const noSpend = { suspendedSellers: copy.suspendedSellers, spentToday: new Map<string, number>() };
+  // Everything but the budget first, so the spend is read for the few that could be shown.
+  const candidates = copy.campaigns.filter(
+    (campaign) => relevance(campaign) > 0 && ineligibility(campaign, noSpend, now) === undefined,
+  );
+  if (candidates.length === 0) return [];
+  const [quality, spent] = await Promise.all([
+    adQualityOf([...new Set(candidates.map((campaign) => campaign.sellerId))]),
+    spendToday(
+      budgetDayOf(now),
+      candidates.map((campaign) => campaign.campaignId),
+    ),
+  ]);
+  const ranked = rankCampaigns(candidates, relevance, quality, { ...noSpend, spentToday: spent }, now).slice(
+    0,
+    slots * campaignsReadPerSlot,
+  );
+  if (ranked.length === 0) return [];
+  const listed = await listedOffers(
+    ranked.flatMap(({ campaign }) => campaign.offers.slice(0, offersReadPerCampaign)),
+  );
+  const chosen = chooseAds(ranked, listed, slots);
+  if (chosen.length === 0) return [];
+  const visitor = request.memberId ?? request.sessionId ?? randomUUID();
+  const shown = chosen.map((ad, slot) => shownSlot(ad, slot, request, visitor, now));
+  await appendImpressions(shown.map(({ impression }) => impression));
+  return shown.map(({ slot }) => slot);
+}
+
+function shownSlot(ad: ChosenAd, slot: number, request: SlotRequest, visitor: string, now: Date) {
+  const { campaign, offer } = ad;
+  const where = {
+    campaignId: campaign.campaignId,
+    sellerId: campaign.sellerId,
+    offerId: offer.offerId,
+    placement: request.placement,
+    slot,
+    ...(request.keyword !== undefined && { keyword: request.keyword }),
+    ...(request.group && { groupId: request.group.groupId }),
+  };
+  const event = requireValidEvent(
+    'adEvents',
+    domainEvent({ type: adEventTypes.impressed, source: 'ads', key: campaign.campaignId, data: where }, now),
+  );
+  const token = clickToken(
+    {
+      c: campaign.campaignId,
+      o: offer.offerId,
+      s: campaign.sellerId,
+      g: offer.groupId,
+      b: campaign.bidWon,
+      p: request.placement,
+      n: slot,
+      ...(request.keyword !== undefined && { k: request.keyword }),
+      v: visitor,
+    },
+    now,
+  );
+  return {
+    impression: JSON.stringify(event),
+    slot: {
+      ...offer,
+      kind: 'sponsored' as const,
+      sponsored: true,
+      campaignId: campaign.campaignId,
+      clickUrl: `/ads/click/${token}`,
+    },
+  };
+}
+
+let notChosen = 0;
+
+/**
+ * The page's slots: its ads, then default content for the slots no ad took (never fewer slots than
+ * the page has offers to fill them with), within `adTimeoutMs` of being asked.
+ */
+export async function sponsoredSlots(request: SlotRequest): Promise<Slot[]> {
+  const slots = sponsoredSlotCount();
+  if (slots === 0) return [];
+  const now = request.now ?? new Date();
+  let failure: unknown;
+  const ads = underPressure()
+    ? []
+    : await optional(
+        adsBreaker,
+        async () => {
+          try {
+            return await chooseAndRecord(request, slots, now);
+          } catch (error) {
+            failure = error;
+            throw error;
+          }
+        },
+        () => {
+          notChosen += 1;
+          logger.warn('sponsored slots filled with default content', {
+            notChosenInThisContainer: notChosen,
+            reason: failure instanceof Error ? failure.message : 'ads unavailable or too slow',
+          });
+          return [];
+        },
+      );
+  const fill = defaultContent(request.page, slots - ads.length, new Set(ads.map((ad) => ad.offerId))).map(
+    (offer): Slot => ({ ...offer, kind: 'default', sponsored: false, campaignId: null, clickUrl: null }),
+  );
+  return [...ads, ...fill];
+}
