@@ -117,11 +117,15 @@ describe('which campaigns may be shown', () => {
       ineligibility(campaign({ campaignId: 'c' }), { ...open, suspendedSellers: new Set(['s1']) }, now),
     ).toBe('suspended');
     expect(
-      ineligibility(campaign({ campaignId: 'c', schedule: { kind: 'daily', start: '18:00', end: '22:00' } }), open, now),
+      ineligibility(
+        campaign({ campaignId: 'c', schedule: { kind: 'daily', start: '18:00', end: '22:00' } }),
+        open,
+        now,
+      ),
     ).toBe('out_of_schedule');
-    expect(
-      ineligibility(campaign({ campaignId: 'c', validUntil: '2026-03-02T02:59:59Z' }), open, now),
-    ).toBe('out_of_schedule');
+    expect(ineligibility(campaign({ campaignId: 'c', validUntil: '2026-03-02T02:59:59Z' }), open, now)).toBe(
+      'out_of_schedule',
+    );
   });
 
   it('a budget that cannot pay one more whole bid is spent', () => {
@@ -170,10 +174,9 @@ describe('ranking', () => {
       ['cheap', 100],
     ]);
     const twin = campaign({ campaignId: 'a-twin', sellerId: 'a', bidWon: 100 });
-    expect(rankCampaigns([cheap, twin], exact, quality, open, now).map(({ campaign: c }) => c.campaignId)).toEqual([
-      'a-twin',
-      'cheap',
-    ]);
+    expect(
+      rankCampaigns([cheap, twin], exact, quality, open, now).map(({ campaign: c }) => c.campaignId),
+    ).toEqual(['a-twin', 'cheap']);
   });
 
   it('a quality below 1 lowers a campaign, 0 (or none) never shows it', () => {
@@ -214,7 +217,9 @@ describe('choosing the slots', () => {
       ['o3', slotOffer('o3', 'g3')],
     ]);
     const ranked = [first, second, third].map((c) => ({ campaign: c, score: 1 }));
-    expect(chooseAds(ranked, listed, 2).map(({ campaign: c, offer }) => [c.campaignId, offer.offerId])).toEqual([
+    expect(
+      chooseAds(ranked, listed, 2).map(({ campaign: c, offer }) => [c.campaignId, offer.offerId]),
+    ).toEqual([
       ['first', 'o1'],
       ['third', 'o3'],
     ]);
@@ -228,7 +233,7 @@ describe('default content', () => {
     { groupId: 'g2', offers: [summary('b1'), summary('b2', { discount: 900, promotionId: 'p' })] },
   ];
 
-  it('is the page\'s promoted offers, largest discount first, then each group\'s cheapest', () => {
+  it("is the page's promoted offers, largest discount first, then each group's cheapest", () => {
     expect(defaultContent(page, 3).map((offer) => [offer.offerId, offer.groupId])).toEqual([
       ['b2', 'g2'],
       ['a2', 'g1'],
@@ -254,7 +259,9 @@ describe('click names', () => {
   });
 
   it('are remembered until the end of their window', () => {
-    const windowStart = new Date(Math.floor(now.getTime() / 1000 / clickWindowSeconds) * clickWindowSeconds * 1000);
+    const windowStart = new Date(
+      Math.floor(now.getTime() / 1000 / clickWindowSeconds) * clickWindowSeconds * 1000,
+    );
     expect(secondsLeftInWindow(windowStart)).toBe(clickWindowSeconds);
     expect(secondsLeftInWindow(new Date(windowStart.getTime() + 60_000))).toBe(clickWindowSeconds - 60);
   });
