@@ -3,7 +3,7 @@
  * reinstate a campaign, or all of a seller's. Each change is written to DynamoDB, then to serving's
  * copy in Redis at once (shared/redis/ad-campaigns.ts); containers see it within
  * `rememberedMs` of shared/ads/serving.ts. A copy Redis could not take is made right by the ad
- * events relay, which reloads it from DynamoDB every minute.
+ * events relay, which reloads it from DynamoDB every minute (./serving-copy.ts).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -28,7 +28,8 @@ import { findOffer } from '../dynamo/offer-store';
 import { ConflictError, NotFoundError, RuleViolationError } from '../http';
 import { logger } from '../logger';
 import { spendToday } from '../redis/ad-billing';
-import { putServedCampaign, putServedSuspension } from '../redis/ad-campaigns';
+import { isServedCopyLoaded, putServedCampaign, putServedSuspension } from '../redis/ad-campaigns';
+import { reloadServingCopy } from './serving-copy';
 
 export interface CampaignView extends Campaign {
   /** Whether an admin suspended all of the seller's campaigns. */
@@ -93,12 +94,13 @@ async function ownOffers(sellerId: string, input: CampaignInput): Promise<Campai
   return found.flatMap((offer) => (offer ? [{ offerId: offer.offerId, groupId: offer.groupId }] : []));
 }
 
-async function publish(campaign: Campaign): Promise<void> {
+/** Writes the change to serving's copy, and the whole copy when Redis has none (after a loss). */
+async function publish(write: () => Promise<void>): Promise<void> {
   try {
-    await putServedCampaign(campaign);
+    await write();
+    if (!(await isServedCopyLoaded())) await reloadServingCopy();
   } catch (error) {
-    logger.warn('campaign not written to the serving copy; the relay reloads it', {
-      campaignId: campaign.campaignId,
+    logger.warn('change not written to the serving copy; the relay reloads it', {
       error: error instanceof Error ? error.message : String(error),
     });
   }
@@ -116,7 +118,7 @@ async function save(next: Campaign, previous: Campaign | undefined): Promise<voi
     }
     throw error;
   }
-  await publish(next);
+  await publish(() => putServedCampaign(next));
 }
 
 /** The seller's own campaign; another seller's answers as one that does not exist. */
@@ -232,13 +234,6 @@ export async function setSellerSuspended(
 ): Promise<{ sellerId: string; suspended: boolean; campaigns: number }> {
   const suspension = { sellerId, suspended, changedAt: now.toISOString() };
   await saveSellerSuspension(suspension);
-  try {
-    await putServedSuspension(suspension);
-  } catch (error) {
-    logger.warn('seller suspension not written to the serving copy; the relay reloads it', {
-      sellerId,
-      error: error instanceof Error ? error.message : String(error),
-    });
-  }
+  await publish(() => putServedSuspension(suspension));
   return { sellerId, suspended, campaigns: (await listCampaigns(sellerId)).length };
 }
