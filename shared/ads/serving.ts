@@ -10,8 +10,9 @@
  * the answer); the ad events relay sends the stream to the ad topic. Nothing is left running after
  * the answer but what the breaker's timeout cut short, which Redis's own command bound ends.
  *
- * Each container remembers the campaigns for `rememberedMs`: a pause, a suspension or a change is
- * seen by every search within that time of its write (the day's spend is read afresh every time).
+ * Each container remembers the campaigns, and the advertised offers it read, for `rememberedMs`: a
+ * pause, a suspension or a change is seen by every search within that time of its write, and so is
+ * an advertised offer sold out or removed; the day's spend is read afresh for every page.
  */
 import { randomUUID } from 'node:crypto';
 import { optionalEnv } from '../config/env';
@@ -19,6 +20,7 @@ import { dependencyBreaker } from '../dependency-breaker';
 import {
   budgetDayOf,
   type Campaign,
+  type CampaignOffer,
   type ChosenAd,
   chooseAds,
   defaultContent,
@@ -80,6 +82,9 @@ export interface SlotRequest {
   now?: Date;
 }
 
+/** What choosing the ads needs of a page: all but its results. */
+export type AdRequest = Omit<SlotRequest, 'page'>;
+
 let remembered: { copy: ServedCopy; until: number } | undefined;
 
 async function campaignCopy(): Promise<ServedCopy> {
@@ -100,12 +105,13 @@ export async function servedCampaign(
   return campaign && { campaign, copy };
 }
 
-/** Drops this container's copy (tests). */
+/** Drops this container's copy of the campaigns and of their offers (tests). */
 export function forgetServedCampaigns(): void {
   remembered = undefined;
+  rememberedOffers.clear();
 }
 
-function relevanceFor(request: SlotRequest): (campaign: Campaign) => number {
+function relevanceFor(request: AdRequest): (campaign: Campaign) => number {
   const { keyword, group } = request;
   if (request.placement === 'search' && keyword !== undefined)
     return (campaign) => keywordRelevance(campaign, keyword);
@@ -113,30 +119,59 @@ function relevanceFor(request: SlotRequest): (campaign: Campaign) => number {
   return () => 0;
 }
 
-async function chooseAndRecord(request: SlotRequest, slots: number, now: Date): Promise<Slot[]> {
+/**
+ * The listed offers among `offers`: what this container read in the last `rememberedMs`, and the
+ * rest from the price cache (an offer sold out or removed leaves the slots within that time).
+ */
+const rememberedOffers = new Map<string, { offer: SlotOffer | undefined; until: number }>();
+
+async function listedAmong(offers: readonly CampaignOffer[], now: number): Promise<Map<string, SlotOffer>> {
+  const listed = new Map<string, SlotOffer>();
+  const unknown = offers.filter(({ offerId }) => {
+    const known = rememberedOffers.get(offerId);
+    if (!known || known.until <= now) return true;
+    if (known.offer) listed.set(offerId, known.offer);
+    return false;
+  });
+  if (unknown.length === 0) return listed;
+  const read = await listedOffers(unknown);
+  if (rememberedOffers.size > 10_000) rememberedOffers.clear();
+  for (const { offerId } of unknown) {
+    const offer = read.get(offerId);
+    rememberedOffers.set(offerId, { offer, until: now + rememberedMs });
+    if (offer) listed.set(offerId, offer);
+  }
+  return listed;
+}
+
+async function chooseAndRecord(request: AdRequest, slots: number, now: Date): Promise<Slot[]> {
   const copy = await campaignCopy();
   const relevance = relevanceFor(request);
   const noSpend = { suspendedSellers: copy.suspendedSellers, spentToday: new Map<string, number>() };
-  // Everything but the budget first, so the spend is read for the few that could be shown.
+  // Everything but the budget first, so that the day's spend and the offers are read at once, for
+  // the few campaigns that could be shown.
   const candidates = copy.campaigns.filter(
     (campaign) => relevance(campaign) > 0 && ineligibility(campaign, noSpend, now) === undefined,
   );
   if (candidates.length === 0) return [];
-  const [quality, spent] = await Promise.all([
-    adQualityOf([...new Set(candidates.map((campaign) => campaign.sellerId))]),
-    spendToday(
-      budgetDayOf(now),
-      candidates.map((campaign) => campaign.campaignId),
-    ),
-  ]);
-  const ranked = rankCampaigns(candidates, relevance, quality, { ...noSpend, spentToday: spent }, now).slice(
+  const quality = await adQualityOf([...new Set(candidates.map((campaign) => campaign.sellerId))]);
+  const top = rankCampaigns(candidates, relevance, quality, noSpend, now).slice(
     0,
     slots * campaignsReadPerSlot,
   );
-  if (ranked.length === 0) return [];
-  const listed = await listedOffers(
-    ranked.flatMap(({ campaign }) => campaign.offers.slice(0, offersReadPerCampaign)),
-  );
+  if (top.length === 0) return [];
+  const [spent, listed] = await Promise.all([
+    spendToday(
+      budgetDayOf(now),
+      top.map(({ campaign }) => campaign.campaignId),
+    ),
+    listedAmong(
+      top.flatMap(({ campaign }) => campaign.offers.slice(0, offersReadPerCampaign)),
+      now.getTime(),
+    ),
+  ]);
+  const state = { ...noSpend, spentToday: spent };
+  const ranked = top.filter(({ campaign }) => ineligibility(campaign, state, now) === undefined);
   const chosen = chooseAds(ranked, listed, slots);
   if (chosen.length === 0) return [];
   const visitor = request.memberId ?? request.sessionId ?? randomUUID();
@@ -145,7 +180,7 @@ async function chooseAndRecord(request: SlotRequest, slots: number, now: Date): 
   return shown.map(({ slot }) => slot);
 }
 
-function shownSlot(ad: ChosenAd, slot: number, request: SlotRequest, visitor: string, now: Date) {
+function shownSlot(ad: ChosenAd, slot: number, request: AdRequest, visitor: string, now: Date) {
   const { campaign, offer } = ad;
   const where = {
     campaignId: campaign.campaignId,
@@ -189,37 +224,50 @@ function shownSlot(ad: ChosenAd, slot: number, request: SlotRequest, visitor: st
 let notChosen = 0;
 
 /**
- * The page's slots: its ads, then default content for the slots no ad took (never fewer slots than
- * the page has offers to fill them with), within `adTimeoutMs` of being asked.
+ * The page's ads, chosen within `adTimeoutMs` of being asked; none when ads are unavailable, slow,
+ * off or the container is under pressure. Never rejects, so a search can start it beside its own
+ * reads (it needs nothing of the results) and await it after them.
  */
-export async function sponsoredSlots(request: SlotRequest): Promise<Slot[]> {
+export async function chooseSponsored(request: AdRequest): Promise<Slot[]> {
   const slots = sponsoredSlotCount();
-  if (slots === 0) return [];
+  if (slots === 0 || underPressure()) return [];
   const now = request.now ?? new Date();
   let failure: unknown;
-  const ads = underPressure()
-    ? []
-    : await optional(
-        adsBreaker,
-        async () => {
-          try {
-            return await chooseAndRecord(request, slots, now);
-          } catch (error) {
-            failure = error;
-            throw error;
-          }
-        },
-        () => {
-          notChosen += 1;
-          logger.warn('sponsored slots filled with default content', {
-            notChosenInThisContainer: notChosen,
-            reason: failure instanceof Error ? failure.message : 'ads unavailable or too slow',
-          });
-          return [];
-        },
-      );
-  const fill = defaultContent(request.page, slots - ads.length, new Set(ads.map((ad) => ad.offerId))).map(
-    (offer): Slot => ({ ...offer, kind: 'default', sponsored: false, campaignId: null, clickUrl: null }),
+  return optional(
+    adsBreaker,
+    async () => {
+      try {
+        return await chooseAndRecord(request, slots, now);
+      } catch (error) {
+        failure = error;
+        throw error;
+      }
+    },
+    () => {
+      notChosen += 1;
+      logger.warn('sponsored slots filled with default content', {
+        notChosenInThisContainer: notChosen,
+        reason: failure instanceof Error ? failure.message : 'ads unavailable or too slow',
+      });
+      return [];
+    },
   );
+}
+
+/**
+ * The page's slots: its ads, then default content for the slots no ad took (never fewer slots than
+ * the page has offers to fill them with).
+ */
+export function withDefaultContent(ads: readonly Slot[], page: SlotRequest['page']): Slot[] {
+  const fill = defaultContent(
+    page,
+    sponsoredSlotCount() - ads.length,
+    new Set(ads.map((ad) => ad.offerId)),
+  ).map((offer): Slot => ({ ...offer, kind: 'default', sponsored: false, campaignId: null, clickUrl: null }));
   return [...ads, ...fill];
+}
+
+/** The slots of a page whose results are already known (a group's offers page, tests). */
+export async function sponsoredSlots(request: SlotRequest): Promise<Slot[]> {
+  return withDefaultContent(await chooseSponsored(request), request.page);
 }

@@ -266,7 +266,7 @@ module.exports.stage = async ({ resolveVariable }) => {
         JWT_SIGNING_KEY: process.env.JWT_SIGNING_KEY || localSigningKey(localName),
         REQUEST_HASH_KEY: process.env.REQUEST_HASH_KEY || localRequestHashKey(localName),
         AD_CLICK_KEY: process.env.AD_CLICK_KEY || localAdClickKey(localName),
-        SPONSORED_SLOTS: sponsoredSlots,
+        SPONSORED_SLOTS: process.env.SPONSORED_SLOTS || sponsoredSlots,
         PAYMENT_PROVIDER: process.env.PAYMENT_PROVIDER || 'sandbox',
         LOGIN_LOCK_SECONDS: process.env.LOGIN_LOCK_SECONDS || '900',
         HISTORY_RETENTION_DAYS: process.env.HISTORY_RETENTION_DAYS || '365',
