@@ -20,14 +20,13 @@ import { dependencyBreaker } from '../dependency-breaker';
 import {
   budgetDayOf,
   type Campaign,
+  CampaignIndex,
   type CampaignOffer,
   type ChosenAd,
   chooseAds,
   defaultContent,
   type GroupContext,
-  groupRelevance,
   ineligibility,
-  keywordRelevance,
   type Placement,
   rankCampaigns,
   type SlotOffer,
@@ -85,22 +84,27 @@ export interface SlotRequest {
 /** What choosing the ads needs of a page: all but its results. */
 export type AdRequest = Omit<SlotRequest, 'page'>;
 
-let remembered: { copy: ServedCopy; until: number } | undefined;
+interface Remembered {
+  copy: ServedCopy;
+  index: CampaignIndex;
+  until: number;
+}
+let remembered: Remembered | undefined;
 
-async function campaignCopy(): Promise<ServedCopy> {
+async function campaignCopy(): Promise<Remembered> {
   const now = Date.now();
-  if (remembered && remembered.until > now) return remembered.copy;
+  if (remembered && remembered.until > now) return remembered;
   const copy = await servedCopy();
   if (!copy) throw new Error('no copy of the campaigns in Redis yet');
-  remembered = { copy, until: now + rememberedMs };
-  return copy;
+  remembered = { copy, index: new CampaignIndex(copy.campaigns), until: now + rememberedMs };
+  return remembered;
 }
 
 /** The campaigns serving would use now (the click endpoint reads its campaign from the same copy). */
 export async function servedCampaign(
   campaignId: string,
 ): Promise<{ campaign: Campaign; copy: ServedCopy } | undefined> {
-  const copy = await campaignCopy();
+  const { copy } = await campaignCopy();
   const campaign = copy.campaigns.find((found) => found.campaignId === campaignId);
   return campaign && { campaign, copy };
 }
@@ -111,12 +115,12 @@ export function forgetServedCampaigns(): void {
   rememberedOffers.clear();
 }
 
-function relevanceFor(request: AdRequest): (campaign: Campaign) => number {
+/** The campaigns relevant to the page, with their relevance. */
+function relevantTo(request: AdRequest, index: CampaignIndex): Map<Campaign, number> {
   const { keyword, group } = request;
-  if (request.placement === 'search' && keyword !== undefined)
-    return (campaign) => keywordRelevance(campaign, keyword);
-  if (group) return (campaign) => groupRelevance(campaign, group);
-  return () => 0;
+  if (request.placement === 'search' && keyword !== undefined) return index.forKeyword(keyword);
+  if (group) return index.forGroup(group);
+  return new Map();
 }
 
 /**
@@ -145,13 +149,14 @@ async function listedAmong(offers: readonly CampaignOffer[], now: number): Promi
 }
 
 async function chooseAndRecord(request: AdRequest, slots: number, now: Date): Promise<Slot[]> {
-  const copy = await campaignCopy();
-  const relevance = relevanceFor(request);
+  const { copy, index } = await campaignCopy();
+  const relevant = relevantTo(request, index);
+  const relevance = (campaign: Campaign) => relevant.get(campaign) ?? 0;
   const noSpend = { suspendedSellers: copy.suspendedSellers, spentToday: new Map<string, number>() };
   // Everything but the budget first, so that the day's spend and the offers are read at once, for
   // the few campaigns that could be shown.
-  const candidates = copy.campaigns.filter(
-    (campaign) => relevance(campaign) > 0 && ineligibility(campaign, noSpend, now) === undefined,
+  const candidates = [...relevant.keys()].filter(
+    (campaign) => ineligibility(campaign, noSpend, now) === undefined,
   );
   if (candidates.length === 0) return [];
   const quality = await adQualityOf([...new Set(candidates.map((campaign) => campaign.sellerId))]);

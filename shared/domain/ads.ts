@@ -122,19 +122,14 @@ const wordsOf = (value: string) => new Set(normalizeKeyword(value).split(' ').fi
 
 /**
  * How well a campaign matches a search keyword (already folded): 1 when one of its keywords is the
- * keyword, 0.5 when one of its keywords is a word of the keyword or the keyword a word of one of
- * its keywords, else 0 (not shown).
+ * keyword, 0.5 when one of its keywords shares a word with it, else 0 (not shown).
  */
 export function keywordRelevance(campaign: Pick<Campaign, 'keywords'>, keyword: string): number {
   if (campaign.keywords.includes(keyword)) return 1;
   const searched = wordsOf(keyword);
-  const partial = campaign.keywords.some(
-    (target) =>
-      searched.has(target) ||
-      wordsOf(target).has(keyword) ||
-      [...wordsOf(target)].some((word) => searched.has(word)),
-  );
-  return partial ? 0.5 : 0;
+  return campaign.keywords.some((target) => [...wordsOf(target)].some((word) => searched.has(word)))
+    ? 0.5
+    : 0;
 }
 
 /** What a product group's offers page tells about the group: its category and its name's words. */
@@ -156,6 +151,50 @@ export function groupRelevance(
   if (campaign.categories.includes(group.category)) return 1;
   const words = wordsOf(group.name);
   return campaign.keywords.some((target) => words.has(target)) ? 0.5 : 0;
+}
+
+/**
+ * The campaigns by what they target, built once per copy of the campaigns, so that a page's
+ * relevance is a few look-ups rather than a pass over every campaign. Answers exactly what
+ * keywordRelevance and groupRelevance answer, for the campaigns it finds (the others are 0).
+ */
+export class CampaignIndex {
+  private readonly byKeyword = new Map<string, Campaign[]>();
+  private readonly byWord = new Map<string, Campaign[]>();
+  private readonly byCategory = new Map<string, Campaign[]>();
+
+  constructor(readonly campaigns: readonly Campaign[]) {
+    const add = (map: Map<string, Campaign[]>, key: string, campaign: Campaign) => {
+      const list = map.get(key);
+      if (!list) map.set(key, [campaign]);
+      else if (list[list.length - 1] !== campaign) list.push(campaign);
+    };
+    for (const campaign of campaigns) {
+      for (const keyword of campaign.keywords) {
+        add(this.byKeyword, keyword, campaign);
+        for (const word of wordsOf(keyword)) add(this.byWord, word, campaign);
+      }
+      for (const category of campaign.categories) add(this.byCategory, category, campaign);
+    }
+  }
+
+  /** The campaigns relevant to a search keyword (folded), with their relevance. */
+  forKeyword(keyword: string): Map<Campaign, number> {
+    const found = new Map<Campaign, number>();
+    for (const word of wordsOf(keyword))
+      for (const campaign of this.byWord.get(word) ?? []) found.set(campaign, 0.5);
+    for (const campaign of this.byKeyword.get(keyword) ?? []) found.set(campaign, 1);
+    return found;
+  }
+
+  /** The campaigns relevant to a product group, with their relevance. */
+  forGroup(group: GroupContext): Map<Campaign, number> {
+    const found = new Map<Campaign, number>();
+    for (const word of wordsOf(group.name))
+      for (const campaign of this.byKeyword.get(word) ?? []) found.set(campaign, 0.5);
+    for (const campaign of this.byCategory.get(group.category) ?? []) found.set(campaign, 1);
+    return found;
+  }
 }
 
 export interface RankedCampaign {

@@ -4,6 +4,7 @@
  */
 import {
   type Campaign,
+  CampaignIndex,
   campaignInputSchema,
   campaignRuleViolations,
   chooseAds,
@@ -152,6 +153,36 @@ describe('relevance', () => {
     expect(groupRelevance(targeted, { groupId: 'g', category: 'shoes', name: 'Anything' })).toBe(1);
     expect(groupRelevance(targeted, { groupId: 'g', category: 'bags', name: 'White Sneakers 2' })).toBe(0.5);
     expect(groupRelevance(targeted, { groupId: 'g', category: 'bags', name: 'Tote' })).toBe(0);
+  });
+});
+
+describe('the campaign index', () => {
+  it('finds exactly the relevant campaigns, with the relevance the rules give', () => {
+    const campaigns = [
+      campaign({ campaignId: 'a', keywords: ['running shoes', 'sneakers'] }),
+      campaign({ campaignId: 'b', keywords: ['shoes'], categories: ['shoes'] }),
+      campaign({ campaignId: 'c', keywords: [], categories: ['bags'] }),
+      campaign({ campaignId: 'd', keywords: ['white tote bag'] }),
+    ];
+    const index = new CampaignIndex(campaigns);
+    const asPairs = (found: Map<Campaign, number>) =>
+      [...found].map(([c, relevance]) => [c.campaignId, relevance]).sort();
+    for (const keyword of ['running shoes', 'shoes', 'sneakers', 'bag', 'white sneakers', 'laptop']) {
+      const expected = campaigns
+        .map((c) => [c.campaignId, keywordRelevance(c, keyword)] as const)
+        .filter(([, relevance]) => relevance > 0);
+      expect(asPairs(index.forKeyword(keyword))).toEqual([...expected].sort());
+    }
+    for (const group of [
+      { groupId: 'g', category: 'shoes', name: 'Sneakers 2' },
+      { groupId: 'g', category: 'bags', name: 'Big bag' },
+      { groupId: 'g', category: 'none', name: 'Nothing' },
+    ]) {
+      const expected = campaigns
+        .map((c) => [c.campaignId, groupRelevance(c, group)] as const)
+        .filter(([, relevance]) => relevance > 0);
+      expect(asPairs(index.forGroup(group))).toEqual([...expected].sort());
+    }
   });
 });
 
