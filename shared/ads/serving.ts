@@ -37,7 +37,7 @@ import { adEventTypes, requireValidEvent } from '../events';
 import { domainEvent } from '../events/envelope';
 import { underPressure } from '../http/middleware/pressure';
 import { logger } from '../logger';
-import { appendImpressions, spendToday } from '../redis/ad-billing';
+import { showAds } from '../redis/ad-billing';
 import { type ServedCopy, servedCopy } from '../redis/ad-campaigns';
 import { listedOffers } from '../redis/ad-offers';
 import { clickToken } from './click-token';
@@ -152,9 +152,8 @@ async function chooseAndRecord(request: AdRequest, slots: number, now: Date): Pr
   const { copy, index } = await campaignCopy();
   const relevant = relevantTo(request, index);
   const relevance = (campaign: Campaign) => relevant.get(campaign) ?? 0;
+  // Everything but the budget here; the day's spend is checked by the script that shows them.
   const noSpend = { suspendedSellers: copy.suspendedSellers, spentToday: new Map<string, number>() };
-  // Everything but the budget first, so that the day's spend and the offers are read at once, for
-  // the few campaigns that could be shown.
   const candidates = [...relevant.keys()].filter(
     (campaign) => ineligibility(campaign, noSpend, now) === undefined,
   );
@@ -165,41 +164,50 @@ async function chooseAndRecord(request: AdRequest, slots: number, now: Date): Pr
     slots * campaignsReadPerSlot,
   );
   if (top.length === 0) return [];
-  const [spent, listed] = await Promise.all([
-    spendToday(
-      budgetDayOf(now),
-      top.map(({ campaign }) => campaign.campaignId),
-    ),
-    listedAmong(
-      top.flatMap(({ campaign }) => campaign.offers.slice(0, offersReadPerCampaign)),
-      now.getTime(),
-    ),
-  ]);
-  const state = { ...noSpend, spentToday: spent };
-  const ranked = top.filter(({ campaign }) => ineligibility(campaign, state, now) === undefined);
-  const chosen = chooseAds(ranked, listed, slots);
-  if (chosen.length === 0) return [];
+  const listed = await listedAmong(
+    top.flatMap(({ campaign }) => campaign.offers.slice(0, offersReadPerCampaign)),
+    now.getTime(),
+  );
+  // Each candidate with its offer, all distinct; the script takes the first that can still pay.
+  const offered = chooseAds(top, listed, top.length);
+  if (offered.length === 0) return [];
   const visitor = request.memberId ?? request.sessionId ?? randomUUID();
-  const shown = chosen.map((ad, slot) => shownSlot(ad, slot, request, visitor, now));
-  await appendImpressions(shown.map(({ impression }) => impression));
-  return shown.map(({ slot }) => slot);
+  const shown = await showAds(
+    budgetDayOf(now),
+    offered.map((ad) => ({
+      campaignId: ad.campaign.campaignId,
+      bidWon: ad.campaign.bidWon,
+      dailyBudgetWon: ad.campaign.dailyBudgetWon,
+      impressionJson: JSON.stringify(impressionOf(ad, request, now)),
+    })),
+    slots,
+  );
+  return shown.flatMap((position, slot) => {
+    const ad = offered[position];
+    return ad ? [shownSlot(ad, slot, request, visitor, now)] : [];
+  });
 }
 
-function shownSlot(ad: ChosenAd, slot: number, request: AdRequest, visitor: string, now: Date) {
+/** The impression of an ad, at slot 0 (the script writes its slot in). */
+function impressionOf(ad: ChosenAd, request: AdRequest, now: Date) {
   const { campaign, offer } = ad;
-  const where = {
+  const data = {
     campaignId: campaign.campaignId,
     sellerId: campaign.sellerId,
     offerId: offer.offerId,
     placement: request.placement,
-    slot,
+    slot: 0,
     ...(request.keyword !== undefined && { keyword: request.keyword }),
     ...(request.group && { groupId: request.group.groupId }),
   };
-  const event = requireValidEvent(
+  return requireValidEvent(
     'adEvents',
-    domainEvent({ type: adEventTypes.impressed, source: 'ads', key: campaign.campaignId, data: where }, now),
+    domainEvent({ type: adEventTypes.impressed, source: 'ads', key: campaign.campaignId, data }, now),
   );
+}
+
+function shownSlot(ad: ChosenAd, slot: number, request: AdRequest, visitor: string, now: Date): Slot {
+  const { campaign, offer } = ad;
   const token = clickToken(
     {
       c: campaign.campaignId,
@@ -215,14 +223,11 @@ function shownSlot(ad: ChosenAd, slot: number, request: AdRequest, visitor: stri
     now,
   );
   return {
-    impression: JSON.stringify(event),
-    slot: {
-      ...offer,
-      kind: 'sponsored' as const,
-      sponsored: true,
-      campaignId: campaign.campaignId,
-      clickUrl: `/ads/click/${token}`,
-    },
+    ...offer,
+    kind: 'sponsored',
+    sponsored: true,
+    campaignId: campaign.campaignId,
+    clickUrl: `/ads/click/${token}`,
   };
 }
 

@@ -7,7 +7,8 @@
  *                                              ad topic (event-stream.ts; relayed by
  *                                              functions/ads/events-relay.ts)
  *
- * One script charges a click: it refuses a click already charged in its window, refuses one the
+ * One script chooses a page's ads among candidates by the day's spend and appends their impressions
+ * (`showAds`); another charges a click: it refuses a click already charged in its window, refuses one the
  * day's budget cannot pay in full, and otherwise adds the bid to the day's spend, marks the click
  * and appends its AdClicked event, all at once, so no number of concurrent clicks can spend past the
  * budget and every charge has its event. A day's spend that Redis does not hold (the day's first
@@ -41,8 +42,29 @@ redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', 'event', ARGV[6])
 return {1, spent}
 `;
 
+// KEYS: events, then one spend key per candidate. ARGV: slots, stream cap, then per candidate its
+// bid, budget and impression event JSON (whose data has "slot":0). Takes the candidates in order
+// whose day's spend can still pay their bid, at most `slots`, appends each one's impression with its
+// slot, and answers their positions (from 1) among the candidates.
+const showScript = `
+local slots = tonumber(ARGV[1])
+local shown = {}
+for i = 2, #KEYS do
+  if #shown >= slots then break end
+  local at = 3 + (i - 2) * 3
+  local spent = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if spent + tonumber(ARGV[at]) <= tonumber(ARGV[at + 1]) then
+    local event = string.gsub(ARGV[at + 2], '"slot":0', '"slot":' .. #shown, 1)
+    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'event', event)
+    shown[#shown + 1] = i - 1
+  end
+end
+return shown
+`;
+
 interface BillingCommands {
   chargeClick(...keysAndArgs: Array<string | number>): Promise<[number, number]>;
+  showAds(...keysAndArgs: Array<string | number>): Promise<number[]>;
 }
 const defined = new WeakSet<RedisClient>();
 
@@ -50,6 +72,7 @@ async function redis(): Promise<RedisClient & BillingCommands> {
   const client = await connectedRedis();
   if (!defined.has(client)) {
     client.defineCommand('chargeClick', { numberOfKeys: 3, lua: chargeScript });
+    client.defineCommand('showAds', { lua: showScript });
     defined.add(client);
   }
   return client as RedisClient & BillingCommands;
@@ -100,6 +123,16 @@ export async function chargeClick(charge: ClickCharge): Promise<ChargeOutcome> {
   }
 }
 
+/** Seeds the day's spend Redis lacks from DynamoDB's copy (never lowers one Redis holds). */
+export async function seedSpend(day: string, spent: ReadonlyMap<string, number>): Promise<void> {
+  if (spent.size === 0) return;
+  const client = await redis();
+  const batch = client.multi();
+  for (const [campaignId, won] of spent)
+    batch.set(adKeys.spend(day, campaignId), won, 'EX', spendSeconds, 'NX');
+  await execOrThrow(batch);
+}
+
 /** The day's spend of each campaign Redis knows it of (one MGET: one slot). */
 export async function spendToday(day: string, campaignIds: readonly string[]): Promise<Map<string, number>> {
   if (campaignIds.length === 0) return new Map();
@@ -112,21 +145,36 @@ export async function spendToday(day: string, campaignIds: readonly string[]): P
   return spent;
 }
 
-/** Seeds the day's spend Redis lacks from DynamoDB's copy (never lowers one Redis holds). */
-export async function seedSpend(day: string, spent: ReadonlyMap<string, number>): Promise<void> {
-  if (spent.size === 0) return;
-  const client = await redis();
-  const batch = client.multi();
-  for (const [campaignId, won] of spent)
-    batch.set(adKeys.spend(day, campaignId), won, 'EX', spendSeconds, 'NX');
-  await execOrThrow(batch);
+export interface AdCandidate {
+  campaignId: string;
+  bidWon: number;
+  dailyBudgetWon: number;
+  /** Its AdImpressed event as JSON, with `"slot":0` where its slot goes. */
+  impressionJson: string;
 }
 
-/** Appends the impressions of one page's sponsored slots (events as JSON), in one transaction. */
-export async function appendImpressions(eventsJson: readonly string[]): Promise<void> {
-  if (eventsJson.length === 0) return;
-  const client = await redis();
-  const batch = client.multi();
-  for (const json of eventsJson) batch.xadd(adKeys.events, 'MAXLEN', '~', streamCap, '*', 'event', json);
-  await execOrThrow(batch);
+/**
+ * Shows the first `slots` candidates (best first) whose day's spend can still pay their bid: their
+ * impressions are appended with their slots, in one script, so a page costs one round trip for
+ * its budgets and impressions together. Answers the indexes of the candidates shown, in slot order.
+ */
+export async function showAds(
+  day: string,
+  candidates: readonly AdCandidate[],
+  slots: number,
+): Promise<number[]> {
+  if (candidates.length === 0 || slots <= 0) return [];
+  const shown = await (await redis()).showAds(
+    1 + candidates.length,
+    adKeys.events,
+    ...candidates.map((candidate) => adKeys.spend(day, candidate.campaignId)),
+    slots,
+    streamCap,
+    ...candidates.flatMap((candidate) => [
+      candidate.bidWon,
+      candidate.dailyBudgetWon,
+      candidate.impressionJson,
+    ]),
+  );
+  return shown.map((position) => position - 1);
 }

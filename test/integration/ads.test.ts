@@ -31,7 +31,8 @@ import { offerItems, writeItems } from '../../shared/dynamo/offer-store';
 import { topicName } from '../../shared/infra';
 import { closeKafka } from '../../shared/kafka/client';
 import { spendToday } from '../../shared/redis/ad-billing';
-import { closeRedis, pingRedis } from '../../shared/redis/client';
+import { closeRedis, connectedRedis, pingRedis } from '../../shared/redis/client';
+import { adKeys } from '../../shared/redis/keys';
 import { applyOffer } from '../../shared/redis/price-cache';
 import { offer, uniqueToken } from '../support/catalog';
 import { gatewayEvent } from '../support/http-event';
@@ -256,6 +257,17 @@ describe('what is shown', () => {
     ];
     const two = await withAds(() => sponsoredSlots({ placement: 'search', keyword, page }));
     expect(two.map((slot) => slot.campaignId)).toEqual([high.campaignId, low.campaignId]);
+    // Each shown slot's impression is stored before the answer, with its slot and the keyword.
+    const impressions = (await (await connectedRedis()).xrange(adKeys.events, '-', '+')).flatMap(
+      ([, fields]) => {
+        const event = JSON.parse(fields[1] ?? '{}') as { type: string; data: Record<string, unknown> };
+        return event.type === 'AdImpressed' && event.data.keyword === keyword ? [event.data] : [];
+      },
+    );
+    expect(impressions.slice(-2).map((data) => [data.campaignId, data.slot])).toEqual([
+      [high.campaignId, 0],
+      [low.campaignId, 1],
+    ]);
 
     await setCampaignStatus(seller, high.campaignId, 'paused');
     const mixed = await withAds(() =>
