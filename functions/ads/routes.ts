@@ -3,7 +3,12 @@
  * and shoppers' clicks on sponsored slots go through the click redirect (docs/ads.md).
  */
 import * as z from 'zod';
-import { campaignFieldsSchema, campaignInputSchema, validWindow } from '../../shared/domain/ads';
+import {
+  campaignFieldsSchema,
+  campaignInputSchema,
+  clickTokenPattern,
+  validWindow,
+} from '../../shared/domain/ads';
 import { catalogId } from '../../shared/domain/catalog';
 import { defineRoute } from '../../shared/http';
 
@@ -160,7 +165,12 @@ export const adClickRoute = defineRoute({
   tags: ['ads'],
   // A signed-in member is the visitor a click is counted for; anyone may click.
   auth: 'optional',
-  params: z.strictObject({ token: z.string().min(1).max(2_000).describe("From a slot's clickUrl") }),
+  params: z.strictObject({
+    token: z
+      .string()
+      .regex(clickTokenPattern)
+      .describe("From a slot's clickUrl: base64url claims, a dot, a base64url HMAC-SHA256 (43 characters)"),
+  }),
   headers: z.object({
     'x-session-id': z
       .string()
@@ -172,7 +182,11 @@ export const adClickRoute = defineRoute({
   successStatus: 302,
   response: z.object({ location: z.string().describe('Also the Location header') }),
   otherResponses: {
-    400: { description: 'click_token_malformed', schema: z.unknown() },
+    400: {
+      description:
+        "validation_failed: not of the token's shape; click_token_malformed: signed, but not claims the platform makes",
+      schema: z.unknown(),
+    },
     403: { description: 'click_token_forged: not signed by the platform', schema: z.unknown() },
     410: { description: 'click_token_expired: older than 30 minutes', schema: z.unknown() },
   },

@@ -6,7 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { requireSecretKey } from '../config/env';
-import { type ClickClaims, clickClaimsSchema, clickWindowSeconds } from '../domain/ads';
+import { type ClickClaims, clickClaimsSchema, clickTokenPattern, clickWindowSeconds } from '../domain/ads';
 import { ApiError } from '../http';
 
 /** A click token that is malformed (400), not signed by the platform (403) or expired (410). */
@@ -38,11 +38,9 @@ export function clickToken(claims: Omit<ClickClaims, 'x'>, now: Date): string {
   return `${payload}.${signatureOf(payload).toString('base64url')}`;
 }
 
-const tokenPattern = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/;
-
 /** The claims of a token the platform signed and that has not expired; ClickTokenError otherwise. */
 export function verifyClickToken(token: string, now: Date): ClickClaims {
-  if (!tokenPattern.test(token)) throw new ClickTokenError('malformed');
+  if (!clickTokenPattern.test(token)) throw new ClickTokenError('malformed');
   const [payload = '', signature = ''] = token.split('.');
   const expected = signatureOf(payload);
   const given = Buffer.from(signature, 'base64url');

@@ -322,6 +322,9 @@ export const clickClaimsSchema = z.strictObject({
   x: z.int().min(0),
 });
 
+/** A click token's shape: base64url claims (a few hundred characters), a dot, a base64url HMAC-SHA256. */
+export const clickTokenPattern = /^[A-Za-z0-9_-]{1,1900}\.[A-Za-z0-9_-]{43}$/;
+
 /** How long a click token is valid, and the window within which a visitor's clicks on an ad count once. */
 export const clickWindowSeconds = 30 * 60;
 

@@ -252,7 +252,7 @@ describe('sponsored offers through HTTP', () => {
       const answer = await call('GET', `/ads/click/${token}`);
       return [answer.status, answer.body.error.code];
     };
-    expect(await click('nonsense')).toEqual([400, 'click_token_malformed']);
+    expect(await click('nonsense')).toEqual([400, 'validation_failed']);
     expect(await click(`e30.${'A'.repeat(43)}`)).toEqual([403, 'click_token_forged']);
   }, 60_000);
 });
