@@ -3,6 +3,7 @@
  * a test checks that every http event of serverless.yml has its route in this list.
  */
 import type { Route } from '../shared/http';
+import { adRoutes } from './ads/routes';
 import { analyticsRoutes } from './analytics/routes';
 import { authRoutes } from './auth/routes';
 import { catalogRoutes } from './catalog/routes';
@@ -23,4 +24,5 @@ export const allRoutes: readonly Route[] = [
   ...historyRoutes,
   ...analyticsRoutes,
   ...promotionRoutes,
+  ...adRoutes,
 ];

@@ -77,3 +77,20 @@ export const loginKeys = (accountHash: string, address: string) => {
     address: `login:${hashTag(`address:${address}`)}`,
   };
 };
+
+/**
+ * Sponsored offers (ad-campaigns.ts, ad-billing.ts): the campaigns serving reads, the spend of each
+ * campaign-day, the clicks already charged and the ad events on their way to Kafka share one slot,
+ * so that one script checks a click, charges it and records its event atomically. Campaign ids and
+ * days are checked ids; a click id is a hash.
+ */
+const adsTag = hashTag('ads');
+export const adKeys = {
+  campaigns: `ad-campaigns:${adsTag}`,
+  suspendedSellers: `ad-suspended:${adsTag}`,
+  /** Set once the two above were loaded from DynamoDB (absent after a Redis loss). */
+  loaded: `ad-loaded:${adsTag}`,
+  events: `ad-events:${adsTag}`,
+  spend: (day: string, campaignId: string) => `ad-spend:${adsTag}:${day}:${campaignId}`,
+  click: (clickId: string) => `ad-click:${adsTag}:${clickId}`,
+};

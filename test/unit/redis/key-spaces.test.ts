@@ -29,6 +29,10 @@ function everyKey(): [string, string][] {
     ['essentialLoad', keys.essentialLoadKey],
     ['promotions.all', keys.promotionKeys.all],
     ['promotions.exhausted', keys.promotionKeys.exhausted],
+    ['ads.campaigns', keys.adKeys.campaigns],
+    ['ads.suspendedSellers', keys.adKeys.suspendedSellers],
+    ['ads.loaded', keys.adKeys.loaded],
+    ['ads.events', keys.adKeys.events],
   ];
   for (const a of texts) {
     for (const [part, key] of Object.entries(keys.groupKeys(a))) made.push([`group ${part} ${a}`, key]);
@@ -43,6 +47,9 @@ function everyKey(): [string, string][] {
     made.push([`stock ${a}`, keys.stockGateKey(a)]);
     made.push([`partnerQuota ${a}`, keys.partnerQuotaKey(a)]);
     made.push([`partnerLookups ${a}`, keys.partnerKeyLookupsKey(a)]);
+    made.push([`adClick ${a}`, keys.adKeys.click(a)]);
+    // A day is the platform's YYYY-MM-DD; the campaign id comes last.
+    made.push([`adSpend ${a}`, keys.adKeys.spend('2026-03-01', a)]);
     for (const b of texts) {
       made.push([`bucket ${a} ${b}`, keys.clientBucketKey(a, b)]);
       const login = keys.loginKeys(a, b);
