@@ -1,9 +1,11 @@
 /**
  * Sponsored offers through HTTP on the local Lambda runtime and the real test stack: a seller
  * creates a campaign, its offer shows as sponsored for its keyword beside the unchanged organic
- * results, a click redirects and charges once, the budget stops it; another seller can neither read
+ * results, a click redirects and charges once, the budget stops it, the ads and revenue reports
+ * count the clicks; another seller can neither read
  * nor change the campaign nor target the first seller's offers; bad input is refused by code.
  */
+import { relayAdEvents } from '../../shared/ads/ad-event-relay';
 import { closeDynamo } from '../../shared/dynamo/client';
 import { closeKafka } from '../../shared/kafka/client';
 import { closeRedis } from '../../shared/redis/client';
@@ -56,7 +58,8 @@ afterAll(async () => {
 });
 
 describe('sponsored offers through HTTP', () => {
-  it('a campaign shows its offer as sponsored, a click charges once, and the budget stops it', async () => {
+  it('a campaign shows its offer as sponsored, a click charges once, the budget stops it, and analytics counts its clicks as ad revenue', async () => {
+    const startedAt = new Date(Date.now() - 60_000).toISOString();
     const t = uniqueToken();
     const keyword = `ad${t}`;
     const seller = await accessTokenFor({ memberId: `seller-${t}`, roles: ['seller'] });
@@ -161,7 +164,31 @@ describe('sponsored offers through HTTP', () => {
 
     const listedCampaigns = (await call('GET', '/sellers/me/campaigns', seller)).body.campaigns;
     expect(listedCampaigns.map((found: { campaignId: string }) => found.campaignId)).toEqual([campaignId]);
-  }, 120_000);
+
+    // The relay (every minute on its own) brings the ad events to Kafka; analytics counts them.
+    await relayAdEvents({ timeLeftMs: () => 20_000, untilEmpty: true });
+    const range = `granularity=hour&from=${encodeURIComponent(startedAt)}&to=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`;
+    const counted = await eventually(
+      "the campaign's clicks in the ads report",
+      async () => {
+        const { body } = await call('GET', `/analytics/ads?${range}&groupBy=campaign&limit=100`, admin);
+        const series = body.series?.find((entry: { key: string }) => entry.key === campaignId);
+        return series?.totals.clicks === 2 ? series.totals : undefined;
+      },
+      60_000,
+    );
+    expect(counted).toMatchObject({ clicks: 2, spend: 1_000, costPerClick: 500 });
+    expect(counted.impressions).toBeGreaterThanOrEqual(1);
+    const revenue = await eventually(
+      'the clicks as ad revenue',
+      async () => {
+        const totals = (await call('GET', `/analytics/revenue?${range}`, admin)).body.series?.[0]?.totals;
+        return (totals?.adRevenue ?? 0) >= 1_000 ? totals : undefined;
+      },
+      60_000,
+    );
+    expect(revenue.profit).toBe(revenue.margin + revenue.adRevenue);
+  }, 180_000);
 
   it("another seller can neither see, change nor target the seller's campaign and offers", async () => {
     const t = uniqueToken();
