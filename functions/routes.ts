@@ -3,6 +3,7 @@
  * a test checks that every http event of serverless.yml has its route in this list.
  */
 import type { Route } from '../shared/http';
+import { adRoutes } from './ads/routes';
 import { analyticsRoutes } from './analytics/routes';
 import { authRoutes } from './auth/routes';
 import { catalogRoutes } from './catalog/routes';
@@ -25,4 +26,5 @@ export const allRoutes: readonly Route[] = [
   ...analyticsRoutes,
   ...promotionRoutes,
   ...sellerRoutes,
+  ...adRoutes,
 ];

@@ -2,3 +2,4 @@
 export function localSigningKey(profileName: string): string;
 /** The key (base64url, 256 bits) of the order requests' HMAC in idempotency records, generated on first use. */
 export function localRequestHashKey(profileName: string): string;
+export function localAdClickKey(profileName: string): string;

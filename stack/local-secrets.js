@@ -35,4 +35,7 @@ const localSigningKey = (profileName) => localSecret(profileName, 'jwt-signing-k
 /** The key of the order requests' HMAC in idempotency records, of a local profile. */
 const localRequestHashKey = (profileName) => localSecret(profileName, 'request-hash-key');
 
-module.exports = { localSigningKey, localRequestHashKey };
+/** The key that signs sponsored slots' click tokens, of a local profile. */
+const localAdClickKey = (profileName) => localSecret(profileName, 'ad-click-key');
+
+module.exports = { localSigningKey, localRequestHashKey, localAdClickKey };

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { tablePrefixFor } from '../shared/infra';
-import { localRequestHashKey, localSigningKey } from './local-secrets';
+import { localAdClickKey, localRequestHashKey, localSigningKey } from './local-secrets';
 import profileDefaults from './profiles.json';
 
 export type ProfileName = 'dev' | 'test' | 'cluster';
@@ -119,6 +119,8 @@ export function functionEnvironment(profile: StackProfile): Record<string, strin
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO',
     JWT_SIGNING_KEY: localSigningKey(profile.name),
     REQUEST_HASH_KEY: localRequestHashKey(profile.name),
+    AD_CLICK_KEY: localAdClickKey(profile.name),
+    SPONSORED_SLOTS: process.env.SPONSORED_SLOTS ?? '2',
     PAYMENT_PROVIDER: 'sandbox',
     LOGIN_LOCK_SECONDS: process.env.LOGIN_LOCK_SECONDS ?? '900',
     HISTORY_RETENTION_DAYS: process.env.HISTORY_RETENTION_DAYS ?? '365',

@@ -14,7 +14,7 @@ export const analyticsReportRoute = defineRoute({
   method: 'get',
   path: '/analytics/{report}',
   summary:
-    'A report as time series, a point per hour or day: purchases (groupBy all, ageBand, gender, region, amountBand), sales (all, seller, group), promotions (promotion), revenue (all)',
+    'A report as time series, a point per hour or day: purchases (groupBy all, ageBand, gender, region, amountBand), sales (all, seller, group), promotions (promotion), revenue (all), ads (all, campaign, seller, placement)',
   tags: ['analytics'],
   auth: ['admin'],
   // Reports can wait out a spike: shed first.

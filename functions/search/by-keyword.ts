@@ -1,4 +1,8 @@
-/** GET /search: product groups for a keyword, cheapest first, each with its cheapest offers. */
+/**
+ * GET /search: product groups for a keyword, cheapest first, each with its cheapest offers, and the
+ * page's sponsored slots beside them (shared/ads/serving.ts), which never change the groups' order.
+ */
+import { chooseSponsored, withDefaultContent } from '../../shared/ads/serving';
 import { LastGoodAnswers, optional } from '../../shared/domain/circuit-breaker';
 import { dependencyBreaker, underPressure } from '../../shared/http';
 import { authenticatedHttpHandler } from '../../shared/http/authenticated-handler';
@@ -27,21 +31,38 @@ function relatedTo(keyword: string): Promise<string[]> {
 }
 
 export const handler = authenticatedHttpHandler(searchRoute, async ({ query, caller }, event) => {
-  const [results, related] = await Promise.all([
-    lowestPriceByKeyword({
-      keyword: query.q,
-      offset: query.offset,
-      limit: query.limit,
-      offersPerGroup: query.offers,
-    }),
-    relatedTo(query.q),
+  const sessionId = sessionIdOf(event);
+  // Ads need nothing of the results: chosen beside them, within their own bound, and awaited even
+  // when the results fail, so that nothing of them runs after the answer.
+  const choosing = chooseSponsored({
+    placement: 'search',
+    keyword: query.q,
+    memberId: caller?.memberId,
+    sessionId,
+  });
+  const [found, ads] = await Promise.all([
+    Promise.all([
+      lowestPriceByKeyword({
+        keyword: query.q,
+        offset: query.offset,
+        limit: query.limit,
+        offersPerGroup: query.offers,
+      }),
+      relatedTo(query.q),
+    ]).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    ),
+    choosing,
   ]);
+  if ('error' in found) throw found.error;
+  const [results, related] = found.value;
   await recordSearch({
     keyword: query.q,
     resultCount: results.totalGroups,
     channel: 'search',
     memberId: caller?.memberId,
-    sessionId: sessionIdOf(event),
+    sessionId,
   });
   const next = query.offset + results.groups.length;
   return {
@@ -51,6 +72,8 @@ export const handler = authenticatedHttpHandler(searchRoute, async ({ query, cal
     limit: query.limit,
     nextOffset: next < results.totalGroups ? next : null,
     groups: results.groups,
+    // The slots no ad took are filled from the results.
+    sponsored: withDefaultContent(ads, results.groups),
     related,
     source: results.source,
   };

@@ -31,6 +31,32 @@ const offerSummary = z.object({
   url: z.string(),
 });
 
+const slot = offerSummary
+  .extend({
+    groupId: z.string(),
+    kind: z
+      .enum(['sponsored', 'default'])
+      .describe(
+        'sponsored: a paid ad; default: an offer of the page itself, shown when no ad takes the slot',
+      ),
+    sponsored: z.boolean().describe('true for a paid ad'),
+    campaignId: z.string().nullable().describe('The campaign of a paid ad; null for default content'),
+    clickUrl: z
+      .string()
+      .nullable()
+      .describe(
+        '/ads/click/{token} for a paid ad (valid 30 minutes); null for default content, which links to url',
+      ),
+  })
+  .describe('A sponsored slot, at the list price');
+
+const slots = (where: string) =>
+  z
+    .array(slot)
+    .describe(
+      `The ${where}'s sponsored slots (up to the stage's number): ads first, then default content when ads are unavailable, slow or too few; never changes the order of the other results`,
+    );
+
 const answerSource = z
   .enum(['cache', 'database'])
   .describe('Redis, or DynamoDB when Redis missed or was unreachable (slower, same answer)');
@@ -63,6 +89,7 @@ export const searchRoute = defineRoute({
     limit: z.int(),
     nextOffset: z.int().nullable().describe('Offset of the next page; null on the last'),
     groups: z.array(groupResult),
+    sponsored: slots('page'),
     related: z.array(z.string()).describe('Keywords often searched together with this one'),
     source: answerSource,
   }),
@@ -86,6 +113,7 @@ export const groupOffersRoute = defineRoute({
     limit: z.int(),
     nextOffset: z.int().nullable(),
     offers: z.array(offerSummary),
+    relatedAds: slots("group's page"),
     source: answerSource,
   }),
 });

@@ -1,6 +1,6 @@
 /**
- * The consumer behind each analytics report: order events in, counters out, each event counted
- * exactly once in effect.
+ * The consumer behind each analytics report: order events (and ad events, for the reports that
+ * count them) in, counters out, each event counted exactly once in effect.
  *
  * - A record delivered again (a retried batch, a rebalance, two pollers at once) is never counted
  *   twice: the ledger's offset moves in the same transaction as the counters, conditional on the
@@ -11,10 +11,10 @@
  *   window plus an allowance for consumer lag), loaded from the applied-run items when it starts
  *   or finds that another consumer moved the ledger. An event's copies share its key, so they land
  *   on the same partition.
- * - A record that is not a valid order event goes to the on-failure topic with the reason, and the
- *   partition goes on.
+ * - A record that is not a valid event of a topic the report reads goes to the on-failure topic
+ *   with the reason, and the partition goes on.
  */
-import { CounterDeltas, type Report } from '../domain/analytics';
+import { type AdFacts, type Contribution, CounterDeltas, type Report } from '../domain/analytics';
 import { duplicateEventWindowMs } from '../domain/outbox';
 import {
   type AppliedRun,
@@ -27,8 +27,8 @@ import {
   maxEventsPerRun,
   type PartitionRef,
 } from '../dynamo/analytics-store';
-import type { OrderEventData } from '../events';
-import { readEvent, undeliverable } from '../kafka/consumer';
+import { type EventCheck, type OrderEventData, topicKeyOf } from '../events';
+import { type DomainEventConsumerOptions, readEvent, undeliverable } from '../kafka/consumer';
 import { sendToFailureTopic } from '../kafka/failure-topic';
 import { type PartitionRun, partitionConsumer } from '../kafka/partition-consumer';
 import { logger } from '../logger';
@@ -55,9 +55,23 @@ function forget(state: PartitionState, now: number): void {
   }
 }
 
-/** A Kafka-triggered handler that counts order events into one report. */
-export function reportConsumer(report: Report) {
+/** A Kafka-triggered handler that counts order events, and ad events if it reads them, into one report. */
+export function reportConsumer(report: Report, options: DomainEventConsumerOptions = {}) {
   const states = new Map<string, PartitionState>();
+  const topicKeyFor = options.topicKeyOf ?? topicKeyOf;
+
+  /** The record read as an event of a topic the report reads. */
+  function readRecord(record: PartitionRun['records'][number]): EventCheck {
+    const topicKey = topicKeyFor(record.topic);
+    if (topicKey && (report.topics as readonly string[]).includes(topicKey))
+      return readEvent(record, topicKey);
+    return { ok: false, reason: `the ${report.name} report does not read ${record.topic}` };
+  }
+
+  const contributionsOf = (topic: string, type: string, data: unknown): Contribution[] =>
+    topicKeyFor(topic) === 'adEvents'
+      ? (report.adContributions?.(type, data as AdFacts) ?? [])
+      : report.contributions(type, data as OrderEventData);
 
   async function load(ref: PartitionRef, now: number): Promise<PartitionState> {
     // The ledger is read before the runs: a run applied in between is then among the runs read
@@ -88,7 +102,7 @@ export function reportConsumer(report: Report) {
 
     for (const record of run.records) {
       if (record.offset <= state.offset) continue;
-      const checked = readEvent(record, 'orderEvents');
+      const checked = readRecord(record);
       if (!checked.ok) {
         // Poison: no retry makes it readable. Set aside, so the partition goes on.
         await sendToFailureTopic(undeliverable(record), checked.reason, run.functionName);
@@ -101,7 +115,7 @@ export function reportConsumer(report: Report) {
         runLast = record.offset;
         continue;
       }
-      const contributions = report.contributions(event.type, event.data as OrderEventData);
+      const contributions = contributionsOf(record.topic, event.type, event.data);
       const at = Date.parse(event.time);
       const after = deltas.sizeWith(contributions, at);
       if (after.counters > maxCountersPerRun || eventIds.length >= maxEventsPerRun) await flush(runLast);

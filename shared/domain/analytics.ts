@@ -1,5 +1,5 @@
 /**
- * Analytics: what each report counts of an order event, and the time buckets it counts them in.
+ * Analytics: what each report counts of an order or ad event, and the time buckets it counts them in.
  *
  * A report turns one event into contributions — numbers added to a field for one value of one
  * dimension (`purchases`, dimension `gender`, value `F`, `{orders: 1, amount: 45000}`). Every
@@ -8,7 +8,7 @@
  * change after the fact and net figures are the difference.
  */
 
-export const reportNames = ['purchases', 'sales', 'promotions', 'revenue'] as const;
+export const reportNames = ['purchases', 'sales', 'promotions', 'revenue', 'ads'] as const;
 export type ReportName = (typeof reportNames)[number];
 
 export const granularities = ['hour', 'day'] as const;
@@ -38,6 +38,15 @@ export interface OrderFacts {
   returned?: { offerId: string; quantity: number; amount: number; shipping: number };
 }
 
+/** What analytics reads of an ad event (the ad topic's data, shared/events/ads.ts). */
+export interface AdFacts {
+  campaignId: string;
+  sellerId: string;
+  placement: string;
+  /** Won a click charged (AdClicked). */
+  chargedWon?: number;
+}
+
 export interface Contribution {
   dimension: string;
   value: string;
@@ -49,13 +58,20 @@ export interface DimensionSpec {
   shards: number;
 }
 
+/** The topics (keys in shared/infra) a report counts events of. */
+export type ReportTopic = 'orderEvents' | 'adEvents';
+
 export interface Report {
   name: ReportName;
+  /** The topics its consumer reads; a record of any other is set aside. */
+  topics: readonly ReportTopic[];
   /** Dimensions a query may group by; `all` is each report's grand total. */
   dimensions: Record<string, DimensionSpec>;
   /** Fields stored, in the order responses list them. */
   fields: readonly string[];
   contributions(eventType: string, order: OrderFacts): Contribution[];
+  /** What it counts of an ad event, for a report that reads the ad topic. */
+  adContributions?(eventType: string, ad: AdFacts): Contribution[];
   /** Figures computed from the stored fields of one point (rates, net amounts). */
   derived?(fields: Readonly<Record<string, number>>): Record<string, number>;
 }
@@ -64,7 +80,13 @@ export interface Report {
 export const noPromotion = 'none';
 
 const paidEvent = 'OrderPaid';
+const adImpressed = 'AdImpressed';
+const adClicked = 'AdClicked';
 const refundEvents = new Set(['OrderCancelled', 'OrderReturned']);
+
+/** A ratio to four decimals, 0 over nothing. */
+const rate = (part: number, whole: number) =>
+  whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
 
 /** Won paid for a line: price less its discount, times quantity. */
 const lineAmount = (line: OrderFacts['items'][number]) =>
@@ -135,6 +157,7 @@ function lineContributions(
 
 export const purchasesReport: Report = {
   name: 'purchases',
+  topics: ['orderEvents'],
   dimensions: {
     all: { shards: 1 },
     ageBand: { shards: 1 },
@@ -184,6 +207,7 @@ const salesRefunded = (totals: ReturnType<typeof lineTotals>) => ({
 
 export const salesReport: Report = {
   name: 'sales',
+  topics: ['orderEvents'],
   dimensions: { all: { shards: 1 }, seller: { shards: 16 }, group: { shards: 32 } },
   fields: ['orders', 'units', 'amount', 'returnedUnits', 'refundedAmount'],
   contributions(eventType, order) {
@@ -201,6 +225,7 @@ export const salesReport: Report = {
 
 export const promotionsReport: Report = {
   name: 'promotions',
+  topics: ['orderEvents'],
   dimensions: { promotion: { shards: 1 } },
   fields: ['orders', 'units', 'revenue', 'discount', 'returnedUnits', 'refundedRevenue'],
   contributions(eventType, order) {
@@ -218,6 +243,7 @@ export const promotionsReport: Report = {
 
 export const revenueReport: Report = {
   name: 'revenue',
+  topics: ['orderEvents', 'adEvents'],
   dimensions: { all: { shards: 1 } },
   fields: [
     'orders',
@@ -229,6 +255,7 @@ export const revenueReport: Report = {
     'refundedSales',
     'refundedShipping',
     'refundedCost',
+    'adRevenue',
   ],
   contributions(eventType, order) {
     const totals = lineTotals(order.items);
@@ -268,6 +295,11 @@ export const revenueReport: Report = {
     };
     return [{ dimension: 'all', value: 'all', fields }];
   },
+  // What sellers' clicks paid the marketplace: the other half of its profit.
+  adContributions(eventType, ad) {
+    if (eventType !== adClicked || !ad.chargedWon) return [];
+    return [{ dimension: 'all', value: 'all', fields: { adRevenue: ad.chargedWon } }];
+  },
   derived(fields) {
     const netSales = (fields.sales ?? 0) - (fields.refundedSales ?? 0);
     const netCost = (fields.cost ?? 0) - (fields.refundedCost ?? 0);
@@ -276,9 +308,36 @@ export const revenueReport: Report = {
       netSales,
       netCost,
       margin,
-      marginRate: netSales === 0 ? 0 : Math.round((margin / netSales) * 10_000) / 10_000,
+      marginRate: rate(margin, netSales),
+      profit: margin + (fields.adRevenue ?? 0),
     };
   },
+};
+
+/** Sponsored slots: what each campaign showed, the clicks it was charged for and what it spent. */
+export const adsReport: Report = {
+  name: 'ads',
+  topics: ['adEvents'],
+  dimensions: {
+    all: { shards: 1 },
+    campaign: { shards: 16 },
+    seller: { shards: 16 },
+    placement: { shards: 1 },
+  },
+  fields: ['impressions', 'clicks', 'spend'],
+  contributions: () => [],
+  adContributions(eventType, ad) {
+    let fields: Record<string, number>;
+    if (eventType === adImpressed) fields = { impressions: 1 };
+    else if (eventType === adClicked) fields = { clicks: 1, spend: ad.chargedWon ?? 0 };
+    else return [];
+    const values = { all: 'all', campaign: ad.campaignId, seller: ad.sellerId, placement: ad.placement };
+    return Object.entries(values).map(([dimension, value]) => ({ dimension, value, fields }));
+  },
+  derived: (fields) => ({
+    ctr: rate(fields.clicks ?? 0, fields.impressions ?? 0),
+    costPerClick: fields.clicks ? Math.round((fields.spend ?? 0) / fields.clicks) : 0,
+  }),
 };
 
 export const reports: Record<ReportName, Report> = {
@@ -286,6 +345,7 @@ export const reports: Record<ReportName, Report> = {
   sales: salesReport,
   promotions: promotionsReport,
   revenue: revenueReport,
+  ads: adsReport,
 };
 
 /** Seoul keeps UTC+9 all year (no daylight saving), so its calendar day is a fixed shift. */
@@ -481,7 +541,7 @@ export function seriesOf(
     const complete = Object.fromEntries(report.fields.map((field) => [field, fields[field] ?? 0]));
     return { ...complete, ...report.derived?.(complete) };
   };
-  const rankField = report.fields.find((field) => ['amount', 'revenue', 'sales'].includes(field));
+  const rankField = report.fields.find((field) => ['amount', 'revenue', 'sales', 'spend'].includes(field));
   const series = [...byValue].map(([key, points]) => {
     const totals: Record<string, number> = {};
     for (const fields of points.values()) {

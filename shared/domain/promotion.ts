@@ -81,8 +81,8 @@ function isTimeZone(timeZone: string): boolean {
   }
 }
 
-const timeZone = z.string().refine(isTimeZone, 'an IANA time zone, e.g. Asia/Seoul');
-const instant = z.iso.datetime({ offset: true });
+export const timeZoneSchema = z.string().refine(isTimeZone, 'an IANA time zone, e.g. Asia/Seoul');
+export const instantSchema = z.iso.datetime({ offset: true });
 const units = (max: number) => z.int().min(1).max(max).optional();
 
 /** What an admin sends to create or replace a promotion (PUT /promotions/{promotionId}). */
@@ -90,14 +90,14 @@ export const promotionInputSchema = z
   .strictObject({
     name: text(100),
     schedule: promotionScheduleSchema,
-    timeZone: timeZone.default(defaultPromotionTimeZone),
+    timeZone: timeZoneSchema.default(defaultPromotionTimeZone),
     scope: promotionScopeSchema,
     discount: promotionDiscountSchema,
     limits: z.strictObject({ perMemberUnits: units(1_000_000), totalUnits: units(100_000_000) }).default({}),
     /** The promotion never applies before this instant. */
-    validFrom: instant.optional(),
+    validFrom: instantSchema.optional(),
     /** Nor at or after this one. */
-    validUntil: instant.optional(),
+    validUntil: instantSchema.optional(),
   })
   // Compared as instants, not as strings: the two may be written with different offsets.
   .refine(

@@ -144,14 +144,17 @@ export const marketplaceTimeZone = 'Asia/Seoul';
 
 /** The calendar day (YYYY-MM-DD) of an instant in the marketplace's time zone. */
 export function marketplaceDay(instant: Date): string {
-  // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: marketplaceTimeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant);
+  return marketplaceDayFormat.format(instant);
 }
+
+// en-CA formats dates as YYYY-MM-DD. Made once: building a formatter costs far more than using one,
+// and sponsored slots ask for the day on every page.
+const marketplaceDayFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: marketplaceTimeZone,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 /** Keywords searched by the same visitor within this window count as related. */
 export const relatedWindowSeconds = 30 * 60;

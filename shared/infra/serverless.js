@@ -8,7 +8,7 @@ const profiles = require('../../stack/profiles.json');
 
 /** The stages of the local stacks: only they may use a test-mode payment gateway. */
 const localStages = Object.values(profiles).map((profile) => profile.stage);
-const { localRequestHashKey, localSigningKey } = require('../../stack/local-secrets.js');
+const { localAdClickKey, localRequestHashKey, localSigningKey } = require('../../stack/local-secrets.js');
 
 const localBrokerSecret = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:peakcart-local-kafka';
 
@@ -250,6 +250,7 @@ module.exports.stage = async ({ resolveVariable }) => {
   const sizing = await resolveVariable('self:custom.sizing');
   const capacity = JSON.stringify(capacitySettings(prefix, sizing));
   const shippingDeadlineHours = String(sizing.shippingDeadlineHours);
+  const sponsoredSlots = String(sizing.sponsoredSlots ?? 2);
   if (local) {
     const brokers = process.env.KAFKA_BROKERS || `127.0.0.1:${local.kafkaPort}`;
     return {
@@ -265,6 +266,8 @@ module.exports.stage = async ({ resolveVariable }) => {
         LOG_LEVEL: process.env.LOG_LEVEL || 'INFO',
         JWT_SIGNING_KEY: process.env.JWT_SIGNING_KEY || localSigningKey(localName),
         REQUEST_HASH_KEY: process.env.REQUEST_HASH_KEY || localRequestHashKey(localName),
+        AD_CLICK_KEY: process.env.AD_CLICK_KEY || localAdClickKey(localName),
+        SPONSORED_SLOTS: process.env.SPONSORED_SLOTS || sponsoredSlots,
         PAYMENT_PROVIDER: process.env.PAYMENT_PROVIDER || 'sandbox',
         LOGIN_LOCK_SECONDS: process.env.LOGIN_LOCK_SECONDS || '900',
         HISTORY_RETENTION_DAYS: process.env.HISTORY_RETENTION_DAYS || '365',
@@ -295,6 +298,8 @@ module.exports.stage = async ({ resolveVariable }) => {
       LOG_LEVEL: 'INFO',
       JWT_SIGNING_KEY: `{{resolve:ssm:/${resources.service}/${stage}/jwt-signing-key}}`,
       REQUEST_HASH_KEY: `{{resolve:ssm:/${resources.service}/${stage}/request-hash-key}}`,
+      AD_CLICK_KEY: `{{resolve:ssm:/${resources.service}/${stage}/ad-click-key}}`,
+      SPONSORED_SLOTS: sponsoredSlots,
       PAYMENT_PROVIDER: paymentProvider(stage),
       LOGIN_LOCK_SECONDS: '900',
       HISTORY_RETENTION_DAYS: '365',

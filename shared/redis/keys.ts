@@ -79,8 +79,25 @@ export const loginKeys = (accountHash: string, address: string) => {
 };
 
 /**
+ * Sponsored offers (ad-campaigns.ts, ad-billing.ts): the campaigns serving reads, the spend of each
+ * campaign-day, the clicks already charged and the ad events on their way to Kafka share one slot,
+ * so that one script checks a click, charges it and records its event atomically. Campaign ids and
+ * days are checked ids; a click id is a hash.
+ */
+const adsTag = hashTag('ads');
+export const adKeys = {
+  campaigns: `ad-campaigns:${adsTag}`,
+  suspendedSellers: `ad-suspended:${adsTag}`,
+  /** Set once the two above were loaded from DynamoDB (absent after a Redis loss). */
+  loaded: `ad-loaded:${adsTag}`,
+  events: `ad-events:${adsTag}`,
+  spend: (day: string, campaignId: string) => `ad-spend:${adsTag}:${day}:${campaignId}`,
+  click: (clickId: string) => `ad-click:${adsTag}:${clickId}`,
+};
+
+/**
  * Seller standing (seller-standing.ts): each seller's grade, the manually suspended sellers and the
- * standing policy, read in one pipeline: one slot.
+ * standing policy, read together: one slot.
  */
 export const standingKeys = {
   grades: '{standing}:grades',

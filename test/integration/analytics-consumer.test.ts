@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { type DemoOrder, orderEvent, orderTotal } from '../../scripts/support/demo-orders';
-import { reportConsumer } from '../../shared/analytics/report-consumer';
+import { reportConsumer as consumerOnTopics } from '../../shared/analytics/report-consumer';
 import {
+  adsReport,
   bucketOf,
   bucketsBetween,
   CounterDeltas,
@@ -28,7 +29,8 @@ import {
 } from '../../shared/dynamo/analytics-store';
 import { closeDynamo } from '../../shared/dynamo/client';
 import type { Order } from '../../shared/dynamo/order-store';
-import type { DomainEvent } from '../../shared/events/envelope';
+import { type AdClickedData, type AdImpressedData, adEvents, adEventTypes } from '../../shared/events/ads';
+import { type DomainEvent, domainEvent } from '../../shared/events/envelope';
 import { closeKafka } from '../../shared/kafka/client';
 import { orderEventEntry } from '../../shared/orders/events';
 import { offer } from '../support/catalog';
@@ -37,6 +39,13 @@ import { lambdaKafkaEvent as kafkaEvent } from '../support/kafka';
 // A random hour far in the past, so counters other tests write never share its buckets.
 const hourMs = 3_600_000;
 const baseMs = Date.parse('2001-01-01T00:00:00Z') + Math.floor(Math.random() * 700_000) * hourMs;
+
+/** A report's consumer reading this file's topics: `it.orders.*` as order events, `it.ads.*` as ad events. */
+const reportConsumer = (report: Report) =>
+  consumerOnTopics(report, {
+    topicKeyOf: (name) =>
+      name.startsWith('it.ads.') ? 'adEvents' : name.startsWith('it.orders.') ? 'orderEvents' : undefined,
+  });
 
 const context = (functionName: string) =>
   ({
@@ -108,7 +117,7 @@ describe('analytics consumers count every event once', () => {
   const seller = `seller-${randomUUID().slice(0, 8)}`;
 
   it('a batch delivered again counts once', async () => {
-    const topic = `it.analytics.${randomUUID()}`;
+    const topic = `it.orders.${randomUUID()}`;
     const records = paidEvents(seller, 10, 0);
     const consumer = reportConsumer(salesReport);
     await deliver(consumer, topic, records);
@@ -120,7 +129,7 @@ describe('analytics consumers count every event once', () => {
   });
 
   it('three containers given the same batch at once count it once', async () => {
-    const topic = `it.analytics.${randomUUID()}`;
+    const topic = `it.orders.${randomUUID()}`;
     const other = `seller-${randomUUID().slice(0, 8)}`;
     const records = paidEvents(other, 30, 0);
     await Promise.all([1, 2, 3].map(() => deliver(reportConsumer(salesReport), topic, records)));
@@ -128,7 +137,7 @@ describe('analytics consumers count every event once', () => {
   });
 
   it('overlapping batches on two containers count each event once', async () => {
-    const topic = `it.analytics.${randomUUID()}`;
+    const topic = `it.orders.${randomUUID()}`;
     const other = `seller-${randomUUID().slice(0, 8)}`;
     const records = paidEvents(other, 60, 100);
     // Batches start at the committed offset, so both start at 100; whichever applies first, the
@@ -142,7 +151,7 @@ describe('analytics consumers count every event once', () => {
   });
 
   it('the same events produced again at later offsets count once, also in a new container', async () => {
-    const topic = `it.analytics.${randomUUID()}`;
+    const topic = `it.orders.${randomUUID()}`;
     const other = `seller-${randomUUID().slice(0, 8)}`;
     const records = paidEvents(other, 20, 0);
     const consumer = reportConsumer(salesReport);
@@ -157,7 +166,7 @@ describe('analytics consumers count every event once', () => {
   });
 
   it('a refund after a purchase lowers revenue and margin by exactly its share', async () => {
-    const topic = `it.analytics.${randomUUID()}`;
+    const topic = `it.orders.${randomUUID()}`;
     const before = (await totals(revenueReport, 'hour')).all ?? {};
     const order = paidOrder(`seller-${randomUUID().slice(0, 8)}`, 40_000);
     const consumer = reportConsumer(revenueReport);
@@ -176,6 +185,91 @@ describe('analytics consumers count every event once', () => {
     expect((refunded.refundedShipping ?? 0) - (before.refundedShipping ?? 0)).toBe(3_000);
     expect((refunded.netSales ?? 0) - (before.netSales ?? 0)).toBe(0);
     expect((refunded.margin ?? 0) - (before.margin ?? 0)).toBe(0);
+  });
+});
+
+describe('ad events', () => {
+  /** An ad event of the campaign, as the ad topic carries it. */
+  function adEvent(type: string, data: AdImpressedData | AdClickedData, atMs: number): DomainEvent {
+    return domainEvent(
+      { type, source: adEvents.source, key: data.campaignId, data: { ...data } },
+      new Date(atMs),
+    );
+  }
+
+  /** `impressions` slots of the campaign shown, then `clicks` of them charged `bidWon` each. */
+  function campaignEvents(
+    campaignId: string,
+    sellerId: string,
+    impressions: number,
+    clicks: number,
+    bidWon: number,
+  ) {
+    const shown = {
+      campaignId,
+      sellerId,
+      offerId: `o-${campaignId}`,
+      placement: 'search' as const,
+      slot: 0,
+      keyword: 'kettle',
+    };
+    return [
+      ...Array.from({ length: impressions }, (_, index) =>
+        adEvent(adEventTypes.impressed, shown, baseMs + index),
+      ),
+      ...Array.from({ length: clicks }, (_, index) =>
+        adEvent(
+          adEventTypes.clicked,
+          { ...shown, clickId: randomUUID(), bidWon, chargedWon: bidWon },
+          baseMs + 10_000 + index,
+        ),
+      ),
+    ].map((event, offset) => ({ offset, event }));
+  }
+
+  it('count impressions, charged clicks and spend per campaign once, however often delivered', async () => {
+    const topic = `it.ads.${randomUUID()}`;
+    const seller = `seller-${randomUUID().slice(0, 8)}`;
+    const [a, b] = [`c-${randomUUID().slice(0, 8)}`, `c-${randomUUID().slice(0, 8)}`];
+    const records = [...campaignEvents(a, seller, 40, 3, 500), ...campaignEvents(b, seller, 10, 0, 800)].map(
+      ({ event }, offset) => ({ offset, event }),
+    );
+    await deliver(reportConsumer(adsReport), topic, records);
+    await deliver(reportConsumer(adsReport), topic, records.slice(20));
+    const byCampaign = await totals(adsReport, 'hour', 'campaign');
+    expect(byCampaign[a]).toEqual({
+      impressions: 40,
+      clicks: 3,
+      spend: 1_500,
+      ctr: 0.075,
+      costPerClick: 500,
+    });
+    expect(byCampaign[b]).toEqual({ impressions: 10, clicks: 0, spend: 0, ctr: 0, costPerClick: 0 });
+    expect((await totals(adsReport, 'day', 'seller'))[seller]).toMatchObject({
+      impressions: 50,
+      clicks: 3,
+      spend: 1_500,
+    });
+  });
+
+  it('add charged clicks to the revenue report as ad revenue: profit is sales margin plus ad revenue', async () => {
+    const [orders, ads] = [`it.orders.${randomUUID()}`, `it.ads.${randomUUID()}`];
+    const before = (await totals(revenueReport, 'hour')).all ?? {};
+    const consumer = reportConsumer(revenueReport);
+    const order = paidOrder(`seller-${randomUUID().slice(0, 8)}`, 40_000);
+    await deliver(consumer, orders, [{ offset: 0, event: orderEvent('OrderPaid', order, 2, baseMs) }]);
+    const clicks = campaignEvents(
+      `c-${randomUUID().slice(0, 8)}`,
+      `seller-${randomUUID().slice(0, 8)}`,
+      5,
+      2,
+      700,
+    );
+    await deliver(consumer, ads, clicks);
+    await deliver(reportConsumer(revenueReport), ads, clicks);
+    const after = (await totals(revenueReport, 'hour')).all ?? {};
+    const delta = (field: string) => (after[field] ?? 0) - (before[field] ?? 0);
+    expect([delta('margin'), delta('adRevenue'), delta('profit')]).toEqual([40_000, 1_400, 41_400]);
   });
 });
 
@@ -249,7 +343,7 @@ describe('a return of one line', () => {
 
   it("takes back only that line's units and amount: sales per seller, revenue, purchases", async () => {
     const { x, y, records } = twoSellerOrder();
-    const topic = `it.analytics.${randomUUID()}`;
+    const topic = `it.orders.${randomUUID()}`;
     const before = {
       revenue: (await totals(revenueReport, 'hour')).all ?? {},
       purchases: (await totals(purchasesReport, 'hour')).all ?? {},
@@ -314,7 +408,7 @@ describe('runs too big for one transaction', () => {
   }
 
   it('count every event once, in parts', async () => {
-    const topic = `it.analytics.${randomUUID()}`;
+    const topic = `it.orders.${randomUUID()}`;
     const prefix = `big-${randomUUID().slice(0, 8)}`;
     const records = spread(prefix, 400, 0);
     expect(counterUpdates(deltasOf(records)).length).toBeGreaterThan(98);
@@ -326,7 +420,7 @@ describe('runs too big for one transaction', () => {
   });
 
   it('a run left pending is finished by the next container, each part once', async () => {
-    const topic = `it.analytics.${randomUUID()}`;
+    const topic = `it.orders.${randomUUID()}`;
     const prefix = `pending-${randomUUID().slice(0, 8)}`;
     const records = spread(prefix, 400, 0);
     const ref = { report: 'sales', topic, partition: 0 } as const;

@@ -1,4 +1,6 @@
 import {
+  type AdFacts,
+  adsReport,
   bucketCount,
   bucketOf,
   bucketStart,
@@ -192,16 +194,69 @@ describe('revenue', () => {
       refundedCost: 38_000,
     });
     const before = revenueReport.derived?.(paid);
-    expect(before).toEqual({ netSales: 57_000, netCost: 38_000, margin: 19_000, marginRate: 0.3333 });
+    expect(before).toEqual({
+      netSales: 57_000,
+      netCost: 38_000,
+      margin: 19_000,
+      marginRate: 0.3333,
+      profit: 19_000,
+    });
     const sum = Object.fromEntries(
       revenueReport.fields.map((field) => [field, (paid[field] ?? 0) + (back[field] ?? 0)]),
     );
-    expect(revenueReport.derived?.(sum)).toEqual({ netSales: 0, netCost: 0, margin: 0, marginRate: 0 });
+    expect(revenueReport.derived?.(sum)).toEqual({
+      netSales: 0,
+      netCost: 0,
+      margin: 0,
+      marginRate: 0,
+      profit: 0,
+    });
   });
 
   it('takes cost back in proportion to a partial refund', () => {
     const back = revenueReport.contributions('OrderCancelled', { ...order, refund: 28_500 })[0]?.fields;
     expect(back).toEqual({ refunds: 1, refundedSales: 28_500, refundedShipping: 0, refundedCost: 19_000 });
+  });
+});
+
+const click: AdFacts = { campaignId: 'c-1', sellerId: 's-1', placement: 'search', chargedWon: 700 };
+
+describe('ad revenue', () => {
+  it('counts what charged clicks paid as ad revenue, and profit as margin plus ad revenue', () => {
+    expect(revenueReport.adContributions?.('AdClicked', click)).toEqual([
+      { dimension: 'all', value: 'all', fields: { adRevenue: 700 } },
+    ]);
+    expect(revenueReport.adContributions?.('AdImpressed', click)).toEqual([]);
+    expect(revenueReport.adContributions?.('AdClicked', { ...click, chargedWon: 0 })).toEqual([]);
+    const paid = revenueReport.contributions('OrderPaid', order)[0]?.fields ?? {};
+    expect(revenueReport.derived?.({ ...paid, adRevenue: 1_400 })).toMatchObject({
+      margin: 19_000,
+      profit: 20_400,
+    });
+  });
+});
+
+describe('ads', () => {
+  it('counts an impression, and a charged click with its spend, per campaign, seller and placement', () => {
+    const shown = adsReport.adContributions?.('AdImpressed', { ...click, chargedWon: undefined }) ?? [];
+    expect(shown.map(({ dimension, value }) => `${dimension}=${value}`)).toEqual([
+      'all=all',
+      'campaign=c-1',
+      'seller=s-1',
+      'placement=search',
+    ]);
+    for (const { fields } of shown) expect(fields).toEqual({ impressions: 1 });
+    for (const { fields } of adsReport.adContributions?.('AdClicked', click) ?? [])
+      expect(fields).toEqual({ clicks: 1, spend: 700 });
+    expect(adsReport.contributions('OrderPaid', order)).toEqual([]);
+  });
+
+  it('derives CTR and cost per click, zero over nothing', () => {
+    expect(adsReport.derived?.({ impressions: 400, clicks: 6, spend: 4_200 })).toEqual({
+      ctr: 0.015,
+      costPerClick: 700,
+    });
+    expect(adsReport.derived?.({ impressions: 0, clicks: 0, spend: 0 })).toEqual({ ctr: 0, costPerClick: 0 });
   });
 });
 

@@ -32,6 +32,10 @@ function everyKey(): [string, string][] {
     ['standing.grades', keys.standingKeys.grades],
     ['standing.suspended', keys.standingKeys.suspended],
     ['standing.policy', keys.standingKeys.policy],
+    ['ads.campaigns', keys.adKeys.campaigns],
+    ['ads.suspendedSellers', keys.adKeys.suspendedSellers],
+    ['ads.loaded', keys.adKeys.loaded],
+    ['ads.events', keys.adKeys.events],
   ];
   for (const a of texts) {
     for (const [part, key] of Object.entries(keys.groupKeys(a))) made.push([`group ${part} ${a}`, key]);
@@ -46,6 +50,9 @@ function everyKey(): [string, string][] {
     made.push([`stock ${a}`, keys.stockGateKey(a)]);
     made.push([`partnerQuota ${a}`, keys.partnerQuotaKey(a)]);
     made.push([`partnerLookups ${a}`, keys.partnerKeyLookupsKey(a)]);
+    made.push([`adClick ${a}`, keys.adKeys.click(a)]);
+    // A day is the platform's YYYY-MM-DD; the campaign id comes last.
+    made.push([`adSpend ${a}`, keys.adKeys.spend('2026-03-01', a)]);
     for (const b of texts) {
       made.push([`bucket ${a} ${b}`, keys.clientBucketKey(a, b)]);
       const login = keys.loginKeys(a, b);

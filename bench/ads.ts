@@ -1,0 +1,398 @@
+/**
+ * npm run bench:ads — what sponsored slots cost search, on a small catalog of its own (written to
+ * the profile's stack first: 10 keywords of 10 product groups each, and one campaign per keyword).
+ *
+ * (a) The search function (functions/search/by-keyword.ts) in-process with ads on (SPONSORED_SLOTS=2)
+ *     and off (0), alternating in short slices so a busy machine slows both alike: one call at a
+ *     time, then --concurrency at a time. Target: ads on keep >= 85% of ads off's requests/s.
+ * (b) The ad store failing: Redis (where ads are chosen from) unreachable, then hung (a proxy that
+ *     stops forwarding), ads on and off alternating under the same outage (Redis is also search's
+ *     cache, so both answer from DynamoDB), one call at a time for --duration each. Target: p99 with ads on <= p99 with
+ *     ads off + the ads' timeout (50 ms).
+ * (c) GET /search under autocannon (--connections) through the local Lambda runtime, started with
+ *     ads off, then with ads on (SPONSORED_SLOTS reaches the functions through serverless.js), for
+ *     the same --duration each after 5 s of warming the containers. Target: >= 85% of ads off's requests/s.
+ *
+ *   npm run bench:ads -- [--profile dev|test] [--duration 6] [--connections 8] [--concurrency 8] [--skip-http]
+ *
+ * The profile's stack must be up. Loopback only; the whole run takes about 5 times --duration plus
+ * two starts of the runtime (stopped at the end, on an error and on Ctrl-C), and relays the ad and
+ * search events its searches stored to Kafka at the end.
+ */
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { useProfile } from '../scripts/support/profile';
+import { run } from '../scripts/support/run';
+import { type OfflineApi, startOffline } from '../stack/offline';
+import { isProfileName, loadProfile, type StackProfile } from '../stack/profiles';
+import { hungRedisProxy } from '../test/support/hung-redis';
+
+// One address sends every request: lift the per-client rate limits, so that search is measured.
+process.env.RATE_LIMITS ??= 'anonymous:1000000/1000000,internal:1000000/1000000';
+
+interface Options {
+  profile: StackProfile;
+  duration: number;
+  connections: number;
+  concurrency: number;
+  skipHttp: boolean;
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      profile: { type: 'string', default: 'dev' },
+      duration: { type: 'string', default: '6' },
+      connections: { type: 'string', default: '8' },
+      concurrency: { type: 'string', default: '8' },
+      'skip-http': { type: 'boolean', default: false },
+    },
+  });
+  if (!isProfileName(values.profile)) throw new Error('--profile must be dev, test or cluster');
+  const positive = (name: string, value: string) => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number`);
+    return number;
+  };
+  return {
+    profile: loadProfile(values.profile),
+    duration: positive('duration', values.duration),
+    connections: Math.round(positive('connections', values.connections)),
+    concurrency: Math.round(positive('concurrency', values.concurrency)),
+    skipHttp: values['skip-http'],
+  };
+}
+
+/** Ads on keep at least this share of ads off's requests/s. */
+const shareTarget = 0.85;
+const slotsOn = '2';
+const keywords = Array.from({ length: 10 }, (_, n) => `adbench${n}`);
+const sliceMs = 250;
+
+interface Stats {
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  failed: number;
+  /** Answers with a paid ad in their slots. */
+  withAds: number;
+}
+
+function stats(latencies: number[], seconds: number, failed: number, withAds: number): Stats {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return {
+    requests: sorted.length,
+    perSecond: sorted.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    failed,
+    withAds,
+  };
+}
+
+/** One call; resolves whether it answered 200, and whether a paid ad was among its slots. */
+type Call = (index: number) => Promise<{ ok: boolean; ad: boolean }>;
+
+/** Runs the calls in turns of `sliceMs`, `concurrent` at a time, until each has run for `seconds`. */
+async function alternating(calls: Call[], seconds: number, concurrent: number): Promise<Stats[]> {
+  const runs = calls.map(() => ({ latencies: [] as number[], busyMs: 0, failed: 0, ads: 0, next: 0 }));
+  while (runs.some((state) => state.busyMs < seconds * 1000)) {
+    for (const [index, call] of calls.entries()) {
+      const state = runs[index];
+      if (!state) continue;
+      const started = performance.now();
+      const end = started + sliceMs;
+      const worker = async () => {
+        while (performance.now() < end) {
+          const sent = performance.now();
+          const { ok, ad } = await call(state.next++);
+          state.latencies.push(performance.now() - sent);
+          if (!ok) state.failed += 1;
+          if (ad) state.ads += 1;
+        }
+      };
+      await Promise.all(Array.from({ length: concurrent }, worker));
+      state.busyMs += performance.now() - started;
+    }
+  }
+  return runs.map((state) => stats(state.latencies, state.busyMs / 1000, state.failed, state.ads));
+}
+
+function row(name: string, result: Stats, baseline?: Stats, verdicts: string[] = []): string {
+  const ratio = baseline ? `${(result.perSecond / baseline.perSecond).toFixed(2)}x` : 'baseline';
+  return [
+    name.padEnd(46),
+    String(result.requests).padStart(7),
+    Math.round(result.perSecond).toLocaleString('en').padStart(7),
+    result.p50.toFixed(2).padStart(7),
+    result.p99.toFixed(2).padStart(7),
+    String(result.failed).padStart(6),
+    String(result.withAds).padStart(7),
+    ratio.padStart(8),
+    verdicts.join(', '),
+  ]
+    .join('  ')
+    .trimEnd();
+}
+
+const verdict = (met: boolean, target: string) => `${met ? 'PASS' : 'MISS'} ${target}`;
+const keywordAt = (index: number) => keywords[index % keywords.length] ?? '';
+
+/** The bench's catalog: per keyword 10 groups of 2 offers, and a campaign for one of them. */
+async function seedCatalog(): Promise<void> {
+  const { offerItems, writeItems } = await import('../shared/dynamo/offer-store');
+  const { applyOffer } = await import('../shared/redis/price-cache');
+  const { createCampaign } = await import('../shared/ads/campaigns');
+  const { campaignInputSchema } = await import('../shared/domain/ads');
+  const { listCampaigns } = await import('../shared/dynamo/campaign-store');
+  const now = new Date().toISOString();
+  const offers = keywords.flatMap((keyword, k) =>
+    Array.from({ length: 20 }, (_, n) => ({
+      offerId: `adbench-o${k}-${n}`,
+      groupId: `adbench-g${k}-${Math.floor(n / 2)}`,
+      sellerId: `adbench-seller${k}`,
+      sku: `SKU-${n}`,
+      title: `Bench product ${k}-${n}`,
+      keywords: [keyword],
+      category: `adbench-cat${k}`,
+      price: 10_000 + 100 * n,
+      shippingFee: 0,
+      stock: 1_000_000,
+      unitCost: 7_000,
+      url: `https://seller.example/adbench/${k}/${n}`,
+      version: 1,
+      removed: false,
+      updatedAt: now,
+    })),
+  );
+  await writeItems(offers.flatMap(offerItems));
+  for (const offer of offers) await applyOffer(offer);
+  const existing = new Set((await listCampaigns()).map((campaign) => campaign.sellerId));
+  for (const [k, keyword] of keywords.entries()) {
+    if (existing.has(`adbench-seller${k}`)) continue;
+    await createCampaign(
+      `adbench-seller${k}`,
+      campaignInputSchema.parse({
+        name: `Bench ${k}`,
+        offerIds: [`adbench-o${k}-19`, `adbench-o${k}-18`],
+        keywords: [keyword],
+        bidWon: 10,
+        dailyBudgetWon: 1_000_000_000,
+      }),
+    );
+  }
+}
+
+const context = {
+  awsRequestId: 'bench-ads',
+  functionName: 'search-by-keyword',
+  getRemainingTimeInMillis: () => 10_000,
+} as unknown as Context;
+
+function searchEvent(keyword: string, index: number): APIGatewayProxyEvent {
+  return {
+    httpMethod: 'GET',
+    path: '/search',
+    resource: '/search',
+    headers: { 'x-session-id': `bench-session-${index % 1_000}` },
+    multiValueHeaders: {},
+    pathParameters: null,
+    queryStringParameters: { q: keyword },
+    multiValueQueryStringParameters: { q: [keyword] },
+    stageVariables: null,
+    isBase64Encoded: false,
+    body: null,
+    requestContext: { requestId: `bench-${index}` } as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+async function inProcess(options: Options): Promise<string[]> {
+  const { handler } = await import('../functions/search/by-keyword');
+  const { closeRedis, pingRedis } = await import('../shared/redis/client');
+  const { adTimeoutMs } = await import('../shared/ads/serving');
+  const search =
+    (slots: string): Call =>
+    async (index) => {
+      // Read by every search; only one of the scenarios runs at a time.
+      process.env.SPONSORED_SLOTS = slots;
+      const answer = (await handler(searchEvent(keywordAt(index), index), context)) as APIGatewayProxyResult;
+      return { ok: answer.statusCode === 200, ad: answer.body.includes('"kind":"sponsored"') };
+    };
+  const off = search('0');
+  const on = search(slotsOn);
+  const lines: string[] = [];
+  console.log(
+    `(a) in-process: ${options.duration} s one at a time, ${options.duration / 2} s ${options.concurrency} at a time, each...`,
+  );
+  await alternating([off, on], 1, 1);
+  const [offOne, onOne] = await alternating([off, on], options.duration, 1);
+  const [offMany, onMany] = await alternating([off, on], options.duration / 2, options.concurrency);
+  if (!offOne || !onOne || !offMany || !onMany) throw new Error('a scenario did not run');
+  lines.push(
+    row('(a) ads off, 1 at a time', offOne),
+    row('(a) ads on, 1 at a time', onOne, offOne, [
+      verdict(onOne.perSecond >= shareTarget * offOne.perSecond, `>= ${shareTarget * 100}%`),
+    ]),
+    row(`(a) ads off, ${options.concurrency} at a time`, offMany),
+    row(`(a) ads on, ${options.concurrency} at a time`, onMany, offMany, [
+      verdict(onMany.perSecond >= shareTarget * offMany.perSecond, `>= ${shareTarget * 100}%`),
+    ]),
+  );
+
+  const healthyUrl = process.env.REDIS_URL ?? '';
+  const outage = async (name: string, url: string) => {
+    await closeRedis();
+    process.env.REDIS_URL = url;
+    const [offDown, onDown] = await alternating([off, on], options.duration, 1);
+    if (!offDown || !onDown) throw new Error('a scenario did not run');
+    lines.push(
+      row(`(b) ad store ${name}, ads off`, offDown),
+      row(`(b) ad store ${name}, ads on`, onDown, offDown, [
+        verdict(onDown.p99 <= offDown.p99 + adTimeoutMs, `p99 <= ads off + ${adTimeoutMs} ms`),
+      ]),
+    );
+  };
+  console.log(`(b) the ad store unreachable, then hung: ${options.duration} s each, one at a time...`);
+  await outage('unreachable', 'redis://127.0.0.1:1');
+  const proxy = await hungRedisProxy({ host: '127.0.0.1', port: Number(new URL(healthyUrl).port) });
+  try {
+    await closeRedis();
+    process.env.REDIS_URL = `redis://127.0.0.1:${proxy.port}`;
+    // Connected before the hang (once the outage's breaker lets commands through again), so the
+    // hang meets commands, as a Redis that froze under load does.
+    const deadline = performance.now() + 15_000;
+    while (
+      !(await pingRedis().then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      if (performance.now() > deadline) throw new Error('Redis did not answer through the proxy');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    proxy.hang();
+    await outage('hung', `redis://127.0.0.1:${proxy.port}`);
+  } finally {
+    proxy.resume();
+    await closeRedis();
+    await proxy.close();
+    process.env.REDIS_URL = healthyUrl;
+  }
+  return lines;
+}
+
+interface Measured {
+  latencies: number[];
+  seconds: number;
+  failed: number;
+}
+
+function underLoad(baseUrl: string, connections: number, seconds: number): Promise<Measured> {
+  let next = 0;
+  const latencies: number[] = [];
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: baseUrl,
+        connections,
+        duration: seconds,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (request) => ({ ...request, path: `/search?q=${keywordAt(next++)}` }),
+          },
+        ],
+      },
+      (error, result) => {
+        if (error) reject(error);
+        else
+          resolve({
+            latencies,
+            seconds: result.duration,
+            failed: result.non2xx + result.errors + result.timeouts,
+          });
+      },
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  });
+}
+
+let runtime: OfflineApi | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the runtime...`);
+    Promise.resolve(runtime?.stop()).finally(() => process.exit(130));
+  });
+}
+
+async function overHttp(options: Options): Promise<string[]> {
+  const measured: Stats[] = [];
+  for (const slots of ['0', slotsOn]) {
+    process.env.SPONSORED_SLOTS = slots;
+    console.log(`(c) HTTP: starting the local Lambda runtime with SPONSORED_SLOTS=${slots}...`);
+    runtime = await startOffline(options.profile);
+    try {
+      const probe = await fetch(`${runtime.baseUrl}/search?q=${keywordAt(0)}`);
+      const body = await probe.text();
+      const ads = body.includes('"kind":"sponsored"') ? 1 : 0;
+      // Containers start on demand: warm as many as the load uses before measuring.
+      await underLoad(runtime.baseUrl, options.connections, 5);
+      const result = await underLoad(runtime.baseUrl, options.connections, options.duration);
+      measured.push(stats(result.latencies, result.seconds, result.failed, ads));
+    } finally {
+      await runtime.stop();
+      runtime = undefined;
+    }
+  }
+  const [off, on] = measured;
+  if (!off || !on) throw new Error('a scenario did not run');
+  return [
+    row(`(c) HTTP, ads off, ${options.connections} connections`, off),
+    row(`(c) HTTP, ads on, ${options.connections} connections`, on, off, [
+      verdict(on.perSecond >= shareTarget * off.perSecond, `>= ${shareTarget * 100}%`),
+    ]),
+  ];
+}
+
+run(async () => {
+  const options = readOptions();
+  useProfile(options.profile.name);
+  // Outages are measured on purpose: their warnings (one per search) would bury the figures.
+  const { logger } = await import('../shared/logger');
+  logger.setLogLevel('ERROR');
+  const started = performance.now();
+  console.log(`Writing the bench catalog to the ${options.profile.name} stack...`);
+  await seedCatalog();
+  const { reloadServingCopy } = await import('../shared/ads/serving-copy');
+  await reloadServingCopy();
+  const lines = await inProcess(options);
+  if (!options.skipHttp) lines.push(...(await overHttp(options)));
+  const { relayAdEvents } = await import('../shared/ads/ad-event-relay');
+  const { relaySearchEvents } = await import('../shared/search/search-event-relay');
+  const until = performance.now() + 30_000;
+  const timeLeftMs = () => until - performance.now();
+  const relayed = await relayAdEvents({ timeLeftMs, untilEmpty: true });
+  await relaySearchEvents({ timeLeftMs, untilEmpty: true });
+  console.log('');
+  console.log(
+    [
+      'scenario'.padEnd(46),
+      'reqs'.padStart(7),
+      'req/s'.padStart(7),
+      'p50 ms'.padStart(7),
+      'p99 ms'.padStart(7),
+      'failed'.padStart(6),
+      'w/ ads'.padStart(7),
+      'ratio'.padStart(8),
+      'target',
+    ].join('  '),
+  );
+  for (const line of lines) console.log(line);
+  console.log(`\n(w/ ads: answers with a paid ad; over HTTP, whether the first answer had one.)`);
+  console.log(
+    `Ad events relayed at the end: ${relayed.relayed}. Took ${Math.round((performance.now() - started) / 1000)} s.`,
+  );
+});

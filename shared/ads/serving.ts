@@ -1,0 +1,283 @@
+/**
+ * The sponsored slots of a page (a search, or a product group's offers page). Choosing ads is kept
+ * off the page's critical path: the whole choice (serving's copy of the campaigns, the day's spend,
+ * the advertised offers, and the impressions recorded) runs under one breaker with a short timeout
+ * (`adTimeoutMs`); when it fails, is slower, the breaker is open, Redis has no copy of the campaigns
+ * or the container is under pressure, the slots are filled with default content (shared/domain/ads.ts
+ * `defaultContent`: offers of the page itself, marked `kind: 'default'`, no click URL, no charge).
+ *
+ * An ad is shown only once its impression is stored in the ad event stream (one transaction, before
+ * the answer); the ad events relay sends the stream to the ad topic. Nothing is left running after
+ * the answer but what the breaker's timeout cut short, which Redis's own command bound ends.
+ *
+ * Each container remembers the campaigns, and the advertised offers it read, for `rememberedMs`: a
+ * pause, a suspension or a change is seen by every search within that time of its write, and so is
+ * an advertised offer sold out or removed; the day's spend is read afresh for every page.
+ */
+import { randomUUID } from 'node:crypto';
+import { optionalEnv } from '../config/env';
+import { dependencyBreaker } from '../dependency-breaker';
+import {
+  budgetDayOf,
+  type Campaign,
+  CampaignIndex,
+  type CampaignOffer,
+  type ChosenAd,
+  chooseAds,
+  defaultContent,
+  type GroupContext,
+  ineligibility,
+  type Placement,
+  rankCampaigns,
+  type SlotOffer,
+} from '../domain/ads';
+import type { OfferSummary } from '../domain/catalog';
+import { optional } from '../domain/circuit-breaker';
+import { adEventTypes, requireValidEvent } from '../events';
+import { domainEvent } from '../events/envelope';
+import { underPressure } from '../http/middleware/pressure';
+import { logger } from '../logger';
+import { showAds } from '../redis/ad-billing';
+import { type ServedCopy, servedCopy } from '../redis/ad-campaigns';
+import { listedOffers } from '../redis/ad-offers';
+import { clickToken } from './click-token';
+import { adQualityOf } from './quality';
+
+/** The longest choosing ads may add to a page. */
+export const adTimeoutMs = 50;
+export const rememberedMs = 5_000;
+/** Campaigns whose offers are read for one page, per slot: enough for some to be sold out. */
+const campaignsReadPerSlot = 3;
+/** Offers of one campaign read for a page. */
+const offersReadPerCampaign = 3;
+
+const adsBreaker = dependencyBreaker('sponsored slots', { timeoutMs: adTimeoutMs });
+
+/** Slots per page: SPONSORED_SLOTS (0 to 10), 2 by default. */
+export function sponsoredSlotCount(): number {
+  const configured = Number(optionalEnv('SPONSORED_SLOTS') ?? 2);
+  return Number.isInteger(configured) ? Math.min(10, Math.max(0, configured)) : 2;
+}
+
+export interface Slot extends SlotOffer {
+  kind: 'sponsored' | 'default';
+  /** true for a paid ad. */
+  sponsored: boolean;
+  campaignId: string | null;
+  /** `/ads/click/{token}` for a paid ad; null for default content (link to `url` directly). */
+  clickUrl: string | null;
+}
+
+export interface SlotRequest {
+  placement: Placement;
+  /** The search keyword, folded (search placement). */
+  keyword?: string;
+  /** The product group of the page (group placement). */
+  group?: GroupContext;
+  /** The page's own offers by group, what default content is taken from. */
+  page: readonly { groupId: string; offers: readonly OfferSummary[] }[];
+  memberId?: string;
+  sessionId?: string;
+  now?: Date;
+}
+
+/** What choosing the ads needs of a page: all but its results. */
+export type AdRequest = Omit<SlotRequest, 'page'>;
+
+interface Remembered {
+  copy: ServedCopy;
+  index: CampaignIndex;
+  until: number;
+}
+let remembered: Remembered | undefined;
+
+async function campaignCopy(): Promise<Remembered> {
+  const now = Date.now();
+  if (remembered && remembered.until > now) return remembered;
+  const copy = await servedCopy();
+  if (!copy) throw new Error('no copy of the campaigns in Redis yet');
+  remembered = { copy, index: new CampaignIndex(copy.campaigns), until: now + rememberedMs };
+  return remembered;
+}
+
+/** The campaigns serving would use now (the click endpoint reads its campaign from the same copy). */
+export async function servedCampaign(
+  campaignId: string,
+): Promise<{ campaign: Campaign; copy: ServedCopy } | undefined> {
+  const { copy } = await campaignCopy();
+  const campaign = copy.campaigns.find((found) => found.campaignId === campaignId);
+  return campaign && { campaign, copy };
+}
+
+/** Drops this container's copy of the campaigns and of their offers (tests). */
+export function forgetServedCampaigns(): void {
+  remembered = undefined;
+  rememberedOffers.clear();
+}
+
+/** The campaigns relevant to the page, with their relevance. */
+function relevantTo(request: AdRequest, index: CampaignIndex): Map<Campaign, number> {
+  const { keyword, group } = request;
+  if (request.placement === 'search' && keyword !== undefined) return index.forKeyword(keyword);
+  if (group) return index.forGroup(group);
+  return new Map();
+}
+
+/**
+ * The listed offers among `offers`: what this container read in the last `rememberedMs`, and the
+ * rest from the price cache (an offer sold out or removed leaves the slots within that time).
+ */
+const rememberedOffers = new Map<string, { offer: SlotOffer | undefined; until: number }>();
+
+async function listedAmong(offers: readonly CampaignOffer[], now: number): Promise<Map<string, SlotOffer>> {
+  const listed = new Map<string, SlotOffer>();
+  const unknown = offers.filter(({ offerId }) => {
+    const known = rememberedOffers.get(offerId);
+    if (!known || known.until <= now) return true;
+    if (known.offer) listed.set(offerId, known.offer);
+    return false;
+  });
+  if (unknown.length === 0) return listed;
+  const read = await listedOffers(unknown);
+  if (rememberedOffers.size > 10_000) rememberedOffers.clear();
+  for (const { offerId } of unknown) {
+    const offer = read.get(offerId);
+    rememberedOffers.set(offerId, { offer, until: now + rememberedMs });
+    if (offer) listed.set(offerId, offer);
+  }
+  return listed;
+}
+
+async function chooseAndRecord(request: AdRequest, slots: number, now: Date): Promise<Slot[]> {
+  const { copy, index } = await campaignCopy();
+  const relevant = relevantTo(request, index);
+  const relevance = (campaign: Campaign) => relevant.get(campaign) ?? 0;
+  // Everything but the budget here; the day's spend is checked by the script that shows them.
+  const noSpend = { suspendedSellers: copy.suspendedSellers, spentToday: new Map<string, number>() };
+  const candidates = [...relevant.keys()].filter(
+    (campaign) => ineligibility(campaign, noSpend, now) === undefined,
+  );
+  if (candidates.length === 0) return [];
+  const quality = await adQualityOf([...new Set(candidates.map((campaign) => campaign.sellerId))]);
+  const top = rankCampaigns(candidates, relevance, quality, noSpend, now).slice(
+    0,
+    slots * campaignsReadPerSlot,
+  );
+  if (top.length === 0) return [];
+  const listed = await listedAmong(
+    top.flatMap(({ campaign }) => campaign.offers.slice(0, offersReadPerCampaign)),
+    now.getTime(),
+  );
+  // Each candidate with its offer, all distinct; the script takes the first that can still pay.
+  const offered = chooseAds(top, listed, top.length);
+  if (offered.length === 0) return [];
+  const visitor = request.memberId ?? request.sessionId ?? randomUUID();
+  const shown = await showAds(
+    budgetDayOf(now),
+    offered.map((ad) => ({
+      campaignId: ad.campaign.campaignId,
+      bidWon: ad.campaign.bidWon,
+      dailyBudgetWon: ad.campaign.dailyBudgetWon,
+      impressionJson: JSON.stringify(impressionOf(ad, request, now)),
+    })),
+    slots,
+  );
+  return shown.flatMap((position, slot) => {
+    const ad = offered[position];
+    return ad ? [shownSlot(ad, slot, request, visitor, now)] : [];
+  });
+}
+
+/** The impression of an ad, at slot 0 (the script writes its slot in). */
+function impressionOf(ad: ChosenAd, request: AdRequest, now: Date) {
+  const { campaign, offer } = ad;
+  const data = {
+    campaignId: campaign.campaignId,
+    sellerId: campaign.sellerId,
+    offerId: offer.offerId,
+    placement: request.placement,
+    slot: 0,
+    ...(request.keyword !== undefined && { keyword: request.keyword }),
+    ...(request.group && { groupId: request.group.groupId }),
+  };
+  return requireValidEvent(
+    'adEvents',
+    domainEvent({ type: adEventTypes.impressed, source: 'ads', key: campaign.campaignId, data }, now),
+  );
+}
+
+function shownSlot(ad: ChosenAd, slot: number, request: AdRequest, visitor: string, now: Date): Slot {
+  const { campaign, offer } = ad;
+  const token = clickToken(
+    {
+      c: campaign.campaignId,
+      o: offer.offerId,
+      s: campaign.sellerId,
+      g: offer.groupId,
+      b: campaign.bidWon,
+      p: request.placement,
+      n: slot,
+      ...(request.keyword !== undefined && { k: request.keyword }),
+      v: visitor,
+    },
+    now,
+  );
+  return {
+    ...offer,
+    kind: 'sponsored',
+    sponsored: true,
+    campaignId: campaign.campaignId,
+    clickUrl: `/ads/click/${token}`,
+  };
+}
+
+let notChosen = 0;
+
+/**
+ * The page's ads, chosen within `adTimeoutMs` of being asked; none when ads are unavailable, slow,
+ * off or the container is under pressure. Never rejects, so a search can start it beside its own
+ * reads (it needs nothing of the results) and await it after them.
+ */
+export async function chooseSponsored(request: AdRequest): Promise<Slot[]> {
+  const slots = sponsoredSlotCount();
+  if (slots === 0 || underPressure()) return [];
+  const now = request.now ?? new Date();
+  let failure: unknown;
+  return optional(
+    adsBreaker,
+    async () => {
+      try {
+        return await chooseAndRecord(request, slots, now);
+      } catch (error) {
+        failure = error;
+        throw error;
+      }
+    },
+    () => {
+      notChosen += 1;
+      logger.warn('sponsored slots filled with default content', {
+        notChosenInThisContainer: notChosen,
+        reason: failure instanceof Error ? failure.message : 'ads unavailable or too slow',
+      });
+      return [];
+    },
+  );
+}
+
+/**
+ * The page's slots: its ads, then default content for the slots no ad took (never fewer slots than
+ * the page has offers to fill them with).
+ */
+export function withDefaultContent(ads: readonly Slot[], page: SlotRequest['page']): Slot[] {
+  const fill = defaultContent(
+    page,
+    sponsoredSlotCount() - ads.length,
+    new Set(ads.map((ad) => ad.offerId)),
+  ).map((offer): Slot => ({ ...offer, kind: 'default', sponsored: false, campaignId: null, clickUrl: null }));
+  return [...ads, ...fill];
+}
+
+/** The slots of a page whose results are already known (a group's offers page, tests). */
+export async function sponsoredSlots(request: SlotRequest): Promise<Slot[]> {
+  return withDefaultContent(await chooseSponsored(request), request.page);
+}
