@@ -13,6 +13,7 @@ import { memberRoutes } from './members/routes';
 import { platformRoutes } from './platform/routes';
 import { promotionRoutes } from './promotions/routes';
 import { searchRoutes } from './search/routes';
+import { sellerRoutes } from './sellers/routes';
 
 export const allRoutes: readonly Route[] = [
   ...platformRoutes,
@@ -24,5 +25,6 @@ export const allRoutes: readonly Route[] = [
   ...historyRoutes,
   ...analyticsRoutes,
   ...promotionRoutes,
+  ...sellerRoutes,
   ...adRoutes,
 ];

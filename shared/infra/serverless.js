@@ -249,6 +249,7 @@ module.exports.stage = async ({ resolveVariable }) => {
   const local = localName && profiles[localName];
   const sizing = await resolveVariable('self:custom.sizing');
   const capacity = JSON.stringify(capacitySettings(prefix, sizing));
+  const shippingDeadlineHours = String(sizing.shippingDeadlineHours);
   const sponsoredSlots = String(sizing.sponsoredSlots ?? 2);
   if (local) {
     const brokers = process.env.KAFKA_BROKERS || `127.0.0.1:${local.kafkaPort}`;
@@ -273,6 +274,7 @@ module.exports.stage = async ({ resolveVariable }) => {
         RATE_LIMITS: process.env.RATE_LIMITS || '',
         AUTOSCALING_ENDPOINT: process.env.AUTOSCALING_ENDPOINT || `http://127.0.0.1:${local.lambdaPort}`,
         CAPACITY_SETTINGS: capacity,
+        SHIPPING_DEADLINE_HOURS: process.env.SHIPPING_DEADLINE_HOURS || shippingDeadlineHours,
       },
       kafkaBootstrapServers: brokers.split(','),
       kafkaAccess: { saslScram512Auth: [localBrokerSecret] },
@@ -304,6 +306,7 @@ module.exports.stage = async ({ resolveVariable }) => {
       RATE_LIMITS: '',
       AUTOSCALING_ENDPOINT: '',
       CAPACITY_SETTINGS: capacity,
+      SHIPPING_DEADLINE_HOURS: shippingDeadlineHours,
     },
     kafkaBootstrapServers: brokers.split(','),
     kafkaAccess: {

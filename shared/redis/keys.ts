@@ -94,3 +94,13 @@ export const adKeys = {
   spend: (day: string, campaignId: string) => `ad-spend:${adsTag}:${day}:${campaignId}`,
   click: (clickId: string) => `ad-click:${adsTag}:${clickId}`,
 };
+
+/**
+ * Seller standing (seller-standing.ts): each seller's grade, the manually suspended sellers and the
+ * standing policy, read together: one slot.
+ */
+export const standingKeys = {
+  grades: '{standing}:grades',
+  suspended: '{standing}:suspended',
+  policy: '{standing}:policy',
+};

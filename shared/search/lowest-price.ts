@@ -12,6 +12,7 @@ import {
   type LivePromotions,
   promotionsFor,
 } from '../domain/search';
+import { withoutSuspendedSellers } from '../domain/seller-standing';
 import { groupsForKeyword, offersOfGroup } from '../dynamo/offer-store';
 import { logger } from '../logger';
 import { livePromotions } from '../promotions/live';
@@ -23,6 +24,7 @@ import {
   rememberEmptyKeyword,
 } from '../redis/price-cache';
 import { promotionalKeywordPage, promotionalPages } from './promotional';
+import { suspendedSellers } from './suspended-sellers';
 
 /** Where an answer came from: the cache, or DynamoDB after a miss or a Redis failure. */
 export type AnswerSource = 'cache' | 'database';
@@ -162,8 +164,28 @@ interface RankedGroupOnly {
 }
 const isUnread = (group: GroupResult | RankedGroupOnly): group is RankedGroupOnly => 'unread' in group;
 
-/** Groups for a keyword, cheapest lowest total first, each with its cheapest offers. */
+/**
+ * Offers read beyond a page when sellers are suspended, so that a group whose cheapest offers are
+ * theirs still shows others'.
+ */
+const suspensionSlack = 10;
+
+/**
+ * Groups for a keyword, cheapest lowest total first, each with its cheapest offers; suspended
+ * sellers' offers left out (shared/domain/seller-standing.ts).
+ */
 export async function lowestPriceByKeyword(search: KeywordSearch): Promise<KeywordResults> {
+  const suspended = await suspendedSellers();
+  if (suspended.size === 0) return keywordResults(search);
+  const results = await keywordResults({
+    ...search,
+    offersPerGroup: search.offersPerGroup + suspensionSlack,
+  });
+  const { groups, droppedGroups } = withoutSuspendedSellers(results.groups, suspended, search.offersPerGroup);
+  return { ...results, groups, totalGroups: Math.max(groups.length, results.totalGroups - droppedGroups) };
+}
+
+async function keywordResults(search: KeywordSearch): Promise<KeywordResults> {
   const promotions = await promotionsAt(search.now);
   try {
     if (promotions.length > 0) {
@@ -227,9 +249,27 @@ async function groupFromDatabase(
 
 /**
  * Every listed offer of a group, cheapest first (a page of them), or undefined for a group the
- * catalog has never had.
+ * catalog has never had; suspended sellers' offers left out.
  */
 export async function offersOfGroupByPrice(
+  groupId: string,
+  offset: number,
+  limit: number,
+  now?: Date,
+): Promise<GroupOffers | undefined> {
+  const suspended = await suspendedSellers();
+  if (suspended.size === 0) return groupOffers(groupId, offset, limit, now);
+  const read = await groupOffers(groupId, 0, offset + limit + suspensionSlack, now);
+  if (!read) return undefined;
+  const offers = read.offers.filter((offer) => !suspended.has(offer.sellerId));
+  return {
+    ...read,
+    offerCount: read.offerCount - (read.offers.length - offers.length),
+    offers: offers.slice(offset, offset + limit),
+  };
+}
+
+async function groupOffers(
   groupId: string,
   offset: number,
   limit: number,

@@ -142,7 +142,13 @@ describe('the Kafka-triggered history function', () => {
 
       const dead = await eventually(
         'the unreadable record on the on-failure topic',
-        () => failed.find((record) => record.value === poison),
+        // Every consumer of the member topic sets it aside; this is history's.
+        () =>
+          failed.find(
+            (record) =>
+              record.value === poison &&
+              record.headers[failureHeaders.functionName] === 'peakcart-test-history-record',
+          ),
         40_000,
       );
       expect(dead.headers[failureHeaders.sourceTopic]).toBe(topics.memberEvents);
