@@ -40,8 +40,8 @@ import { logger } from '../logger';
 import { showAds } from '../redis/ad-billing';
 import { type ServedCopy, servedCopy } from '../redis/ad-campaigns';
 import { listedOffers } from '../redis/ad-offers';
+import { standingFactorsOf } from '../redis/seller-standing';
 import { clickToken } from './click-token';
-import { adQualityOf } from './quality';
 
 /** The longest choosing ads may add to a page. */
 export const adTimeoutMs = 50;
@@ -158,7 +158,8 @@ async function chooseAndRecord(request: AdRequest, slots: number, now: Date): Pr
     (campaign) => ineligibility(campaign, noSpend, now) === undefined,
   );
   if (candidates.length === 0) return [];
-  const quality = await adQualityOf([...new Set(candidates.map((campaign) => campaign.sellerId))]);
+  // Seller standing's quality factor: a lower grade weighs the bid down, a suspended seller's is 0.
+  const quality = await standingFactorsOf(candidates.map((campaign) => campaign.sellerId));
   const top = rankCampaigns(candidates, relevance, quality, noSpend, now).slice(
     0,
     slots * campaignsReadPerSlot,

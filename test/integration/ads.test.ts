@@ -34,6 +34,7 @@ import { spendToday } from '../../shared/redis/ad-billing';
 import { closeRedis, connectedRedis, pingRedis } from '../../shared/redis/client';
 import { adKeys } from '../../shared/redis/keys';
 import { applyOffer } from '../../shared/redis/price-cache';
+import { storeGrades, storeManualSuspension } from '../../shared/redis/seller-standing';
 import { offer, uniqueToken } from '../support/catalog';
 import { gatewayEvent } from '../support/http-event';
 import { hungRedisProxy } from '../support/hung-redis';
@@ -281,6 +282,39 @@ describe('what is shown', () => {
       ['sponsored', true, listed.offerId, false],
       ['default', false, other.offerId, true],
     ]);
+  });
+
+  it("weighs each bid by its seller's standing, and shows no ad of a seller suspended from search", async () => {
+    const [good, fair] = [`seller-${uniqueToken()}`, `seller-${uniqueToken()}`];
+    const goodOffer = await listedOffer(good);
+    const keyword = goodOffer.keywords[0] ?? '';
+    const fairOffer = await listedOffer(fair, { keywords: [keyword] });
+    const goodCampaign = await createCampaign(good, inputFor(goodOffer, { bidWon: 100 }));
+    const fairCampaign = await createCampaign(fair, inputFor(fairOffer, { bidWon: 120 }));
+    const order = async () =>
+      (await searchSlots(keyword)).filter((slot) => slot.sponsored).map((slot) => slot.campaignId);
+    try {
+      // Without standing both weigh 1: the higher bid first.
+      expect(await order()).toEqual([fairCampaign.campaignId, goodCampaign.campaignId]);
+      // Grade B weighs 0.8: 120 × 0.8 = 96 < 100 × 1.
+      await storeGrades(
+        new Map([
+          [good, 'A'],
+          [fair, 'B'],
+        ]),
+      );
+      expect(await order()).toEqual([goodCampaign.campaignId, fairCampaign.campaignId]);
+      await storeManualSuspension(good, true);
+      expect(await order()).toEqual([fairCampaign.campaignId]);
+    } finally {
+      await storeManualSuspension(good, false);
+      await storeGrades(
+        new Map([
+          [good, null],
+          [fair, null],
+        ]),
+      );
+    }
   });
 
   it('shows related ads on a product group page by category', async () => {
