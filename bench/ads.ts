@@ -19,107 +19,28 @@
  * two starts of the runtime (stopped at the end, on an error and on Ctrl-C), and relays the ad and
  * search events its searches stored to Kafka at the end.
  */
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { useProfile } from '../scripts/support/profile';
 import { run } from '../scripts/support/run';
 import { type OfflineApi, startOffline } from '../stack/offline';
-import { isProfileName, loadProfile, type StackProfile } from '../stack/profiles';
 import { hungRedisProxy } from '../test/support/hung-redis';
+import {
+  alternating,
+  type Call,
+  readSearchBenchOptions,
+  type SearchBenchOptions,
+  type Stats,
+  stats,
+} from './support/alternating';
 
 // One address sends every request: lift the per-client rate limits, so that search is measured.
 process.env.RATE_LIMITS ??= 'anonymous:1000000/1000000,internal:1000000/1000000';
-
-interface Options {
-  profile: StackProfile;
-  duration: number;
-  connections: number;
-  concurrency: number;
-  skipHttp: boolean;
-}
-
-function readOptions(): Options {
-  const { values } = parseArgs({
-    options: {
-      profile: { type: 'string', default: 'dev' },
-      duration: { type: 'string', default: '6' },
-      connections: { type: 'string', default: '8' },
-      concurrency: { type: 'string', default: '8' },
-      'skip-http': { type: 'boolean', default: false },
-    },
-  });
-  if (!isProfileName(values.profile)) throw new Error('--profile must be dev, test or cluster');
-  const positive = (name: string, value: string) => {
-    const number = Number(value);
-    if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number`);
-    return number;
-  };
-  return {
-    profile: loadProfile(values.profile),
-    duration: positive('duration', values.duration),
-    connections: Math.round(positive('connections', values.connections)),
-    concurrency: Math.round(positive('concurrency', values.concurrency)),
-    skipHttp: values['skip-http'],
-  };
-}
 
 /** Ads on keep at least this share of ads off's requests/s. */
 const shareTarget = 0.85;
 const slotsOn = '2';
 const keywords = Array.from({ length: 10 }, (_, n) => `adbench${n}`);
-const sliceMs = 250;
-
-interface Stats {
-  requests: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  failed: number;
-  /** Answers with a paid ad in their slots. */
-  withAds: number;
-}
-
-function stats(latencies: number[], seconds: number, failed: number, withAds: number): Stats {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return {
-    requests: sorted.length,
-    perSecond: sorted.length / seconds,
-    p50: at(0.5),
-    p99: at(0.99),
-    failed,
-    withAds,
-  };
-}
-
-/** One call; resolves whether it answered 200, and whether a paid ad was among its slots. */
-type Call = (index: number) => Promise<{ ok: boolean; ad: boolean }>;
-
-/** Runs the calls in turns of `sliceMs`, `concurrent` at a time, until each has run for `seconds`. */
-async function alternating(calls: Call[], seconds: number, concurrent: number): Promise<Stats[]> {
-  const runs = calls.map(() => ({ latencies: [] as number[], busyMs: 0, failed: 0, ads: 0, next: 0 }));
-  while (runs.some((state) => state.busyMs < seconds * 1000)) {
-    for (const [index, call] of calls.entries()) {
-      const state = runs[index];
-      if (!state) continue;
-      const started = performance.now();
-      const end = started + sliceMs;
-      const worker = async () => {
-        while (performance.now() < end) {
-          const sent = performance.now();
-          const { ok, ad } = await call(state.next++);
-          state.latencies.push(performance.now() - sent);
-          if (!ok) state.failed += 1;
-          if (ad) state.ads += 1;
-        }
-      };
-      await Promise.all(Array.from({ length: concurrent }, worker));
-      state.busyMs += performance.now() - started;
-    }
-  }
-  return runs.map((state) => stats(state.latencies, state.busyMs / 1000, state.failed, state.ads));
-}
 
 function row(name: string, result: Stats, baseline?: Stats, verdicts: string[] = []): string {
   const ratio = baseline ? `${(result.perSecond / baseline.perSecond).toFixed(2)}x` : 'baseline';
@@ -130,7 +51,7 @@ function row(name: string, result: Stats, baseline?: Stats, verdicts: string[] =
     result.p50.toFixed(2).padStart(7),
     result.p99.toFixed(2).padStart(7),
     String(result.failed).padStart(6),
-    String(result.withAds).padStart(7),
+    String(result.marked).padStart(7),
     ratio.padStart(8),
     verdicts.join(', '),
   ]
@@ -209,7 +130,7 @@ function searchEvent(keyword: string, index: number): APIGatewayProxyEvent {
   };
 }
 
-async function inProcess(options: Options): Promise<string[]> {
+async function inProcess(options: SearchBenchOptions): Promise<string[]> {
   const { handler } = await import('../functions/search/by-keyword');
   const { closeRedis, pingRedis } = await import('../shared/redis/client');
   const { adTimeoutMs } = await import('../shared/ads/serving');
@@ -219,7 +140,7 @@ async function inProcess(options: Options): Promise<string[]> {
       // Read by every search; only one of the scenarios runs at a time.
       process.env.SPONSORED_SLOTS = slots;
       const answer = (await handler(searchEvent(keywordAt(index), index), context)) as APIGatewayProxyResult;
-      return { ok: answer.statusCode === 200, ad: answer.body.includes('"kind":"sponsored"') };
+      return { ok: answer.statusCode === 200, marked: answer.body.includes('"kind":"sponsored"') };
     };
   const off = search('0');
   const on = search(slotsOn);
@@ -328,7 +249,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-async function overHttp(options: Options): Promise<string[]> {
+async function overHttp(options: SearchBenchOptions): Promise<string[]> {
   const measured: Stats[] = [];
   for (const slots of ['0', slotsOn]) {
     process.env.SPONSORED_SLOTS = slots;
@@ -358,7 +279,7 @@ async function overHttp(options: Options): Promise<string[]> {
 }
 
 run(async () => {
-  const options = readOptions();
+  const options = readSearchBenchOptions({ duration: 6, connections: 8 });
   useProfile(options.profile.name);
   // Outages are measured on purpose: their warnings (one per search) would bury the figures.
   const { logger } = await import('../shared/logger');

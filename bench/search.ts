@@ -27,7 +27,6 @@
  */
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { demoKeywords } from '../scripts/support/demo-catalog';
@@ -35,45 +34,20 @@ import { useProfile } from '../scripts/support/profile';
 import { run } from '../scripts/support/run';
 import { defaultGroupsPerPage, defaultOffersPerGroup } from '../shared/domain/search';
 import { type OfflineApi, startOffline } from '../stack/offline';
-import { isProfileName, loadProfile, type StackProfile } from '../stack/profiles';
+import type { StackProfile } from '../stack/profiles';
+import {
+  alternating,
+  type Call,
+  readSearchBenchOptions,
+  type SearchBenchOptions,
+  type Stats,
+  stats,
+} from './support/alternating';
 import { portAnswers } from './support/port-answers';
 
 // Every request of this benchmark comes from one address (or none, in-process): lift the per-client
 // rate limits, which would otherwise answer most of it with 429, so that search itself is measured.
 process.env.RATE_LIMITS ??= 'anonymous:1000000/1000000,internal:1000000/1000000';
-
-interface Options {
-  profile: StackProfile;
-  duration: number;
-  connections: number;
-  concurrency: number;
-  skipHttp: boolean;
-}
-
-function readOptions(): Options {
-  const { values } = parseArgs({
-    options: {
-      profile: { type: 'string', default: 'dev' },
-      duration: { type: 'string', default: '10' },
-      connections: { type: 'string', default: '16' },
-      concurrency: { type: 'string', default: '8' },
-      'skip-http': { type: 'boolean', default: false },
-    },
-  });
-  if (!isProfileName(values.profile)) throw new Error('--profile must be dev, test or cluster');
-  const positive = (name: string, value: string) => {
-    const number = Number(value);
-    if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number`);
-    return number;
-  };
-  return {
-    profile: loadProfile(values.profile),
-    duration: positive('duration', values.duration),
-    connections: Math.round(positive('connections', values.connections)),
-    concurrency: Math.round(positive('concurrency', values.concurrency)),
-    skipHttp: values['skip-http'],
-  };
-}
 
 const p99Target = 2;
 /** In-process, one at a time: the function's share of the bare client's requests/s. */
@@ -84,54 +58,6 @@ const httpShareTarget = 0.6;
 const catchUpSeconds = 15;
 /** The longest the end of the run spends relaying the search events of its searches to Kafka. */
 const relayMs = 60_000;
-/** Length of one turn of a scenario when two alternate in-process. */
-const sliceMs = 250;
-
-interface Stats {
-  requests: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  /** In-process: not 200 or not answered from the cache. HTTP: non-2xx, errors and timeouts. */
-  failed: number;
-}
-
-function stats(latencies: number[], seconds: number, failed: number): Stats {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return { requests: sorted.length, perSecond: sorted.length / seconds, p50: at(0.5), p99: at(0.99), failed };
-}
-
-/** One call of a scenario; resolves whether its answer was right. */
-type Call = (index: number) => Promise<boolean>;
-
-/**
- * Runs the calls in turns of `sliceMs` each, `concurrent` at a time, until each has run for
- * `seconds`; a call's requests/s count only its own turns.
- */
-async function alternating(calls: Call[], seconds: number, concurrent: number): Promise<Stats[]> {
-  const runs = calls.map(() => ({ latencies: [] as number[], busyMs: 0, failed: 0, next: 0 }));
-  while (runs.some((state) => state.busyMs < seconds * 1000)) {
-    for (const [index, call] of calls.entries()) {
-      const state = runs[index];
-      if (!state) continue;
-      const started = performance.now();
-      const end = started + sliceMs;
-      const worker = async () => {
-        while (performance.now() < end) {
-          const sent = performance.now();
-          const right = await call(state.next++);
-          state.latencies.push(performance.now() - sent);
-          if (!right) state.failed += 1;
-        }
-      };
-      await Promise.all(Array.from({ length: concurrent }, worker));
-      state.busyMs += performance.now() - started;
-    }
-  }
-  return runs.map((state) => stats(state.latencies, state.busyMs / 1000, state.failed));
-}
-
 interface Measured {
   latencies: number[];
   seconds: number;
@@ -269,7 +195,7 @@ async function seededCatalog(profile: StackProfile): Promise<string> {
 }
 
 /** (a): the search function in-process beside the bare reads, one at a time, then `concurrency` at a time. */
-async function inProcess(options: Options): Promise<string[]> {
+async function inProcess(options: SearchBenchOptions): Promise<string[]> {
   const { duration, concurrency } = options;
   const { handler } = await import('../functions/search/by-keyword');
   const { relaySearchEvents } = await import('../shared/search/search-event-relay');
@@ -297,10 +223,10 @@ async function inProcess(options: Options): Promise<string[]> {
     body: null,
     requestContext: { requestId: `bench-${index}` } as APIGatewayProxyEvent['requestContext'],
   });
-  const bareCall: Call = async (index) => (await bare.search(keywordAt(index))).length > 0;
+  const bareCall: Call = async (index) => ({ ok: (await bare.search(keywordAt(index))).length > 0 });
   const functionCall: Call = async (index) => {
     const answer = await handler(searchEvent(keywordAt(index), index), context);
-    return answer.statusCode === 200 && answer.body.includes('"source":"cache"');
+    return { ok: answer.statusCode === 200 && answer.body.includes('"source":"cache"') };
   };
   try {
     console.log(
@@ -333,7 +259,7 @@ async function inProcess(options: Options): Promise<string[]> {
  * consumers of search events (which run in the runtime's containers) have caught up, or after
  * `catchUpSeconds`, so a backlog of earlier runs' events is not measured with it.
  */
-async function overHttp(options: Options): Promise<string[]> {
+async function overHttp(options: SearchBenchOptions): Promise<string[]> {
   const { profile, duration, connections } = options;
   const { topicName } = await import('../shared/infra');
   const { recordsBehind } = await import('./support/consumer-lag');
@@ -394,7 +320,7 @@ async function overHttp(options: Options): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  const options = readOptions();
+  const options = readSearchBenchOptions({ duration: 10, connections: 16 });
   process.env.LOG_LEVEL = 'WARN';
   useProfile(options.profile.name);
   const { logger } = await import('../shared/logger');
