@@ -24,12 +24,6 @@ interface PolicyStatement {
   Resource: unknown;
 }
 
-/** The template's resources, read from the folder `serverless package --package <dir>` wrote. */
-function packagedResources(out: string): Record<string, CfnResource> {
-  return JSON.parse(readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'))
-    .Resources;
-}
-
 /** Whether the functions' role may call `action` on `resource`. */
 function roleAllows(resources: Record<string, CfnResource>, action: string, resource: string): boolean {
   const role = resources.IamRoleLambdaExecution?.Properties as {
@@ -254,14 +248,19 @@ describe('packaging for AWS (a stage without a local stack)', () => {
     PEAKCART_KAFKA_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:peakcart-kafka',
   };
 
-  it('takes brokers and secret from the deployment, the Redis URL from SSM, and prod sizing', async () => {
+  // One packaging of a deployed stage (each bundles every function: the longest step of the suite).
+  it('takes brokers, secret and VPC from the deployment, the Redis URL from SSM, and prod sizing', async () => {
     const dir = serviceCopy();
+    const vpc = {
+      PEAKCART_VPC_SUBNET_IDS: 'subnet-0a1b2c3d,subnet-0e4f5a6b',
+      PEAKCART_VPC_SECURITY_GROUP_IDS: 'sg-0c7d8e9f',
+    };
     try {
       const result = await runServerless(
         ['package', '--stage', 'prod', '--package', path.join(dir, 'out')],
         dir,
         180_000,
-        deployment,
+        { ...deployment, ...vpc },
       );
       expect(result.code).toBe(0);
       const templatePath = path.join(dir, 'out', 'cloudformation-template-update-stack.json');
@@ -287,21 +286,37 @@ describe('packaging for AWS (a stage without a local stack)', () => {
       expect(
         roleAllows(template.Resources, 'secretsmanager:GetSecretValue', deployment.PEAKCART_KAFKA_SECRET_ARN),
       ).toBe(true);
-      // Without PEAKCART_VPC_* the functions run outside any VPC.
-      expect(all.filter((resource) => resource.Properties.VpcConfig)).toEqual([]);
-      expect(managedPolicies(template.Resources)).not.toContain('AWSLambdaVPCAccessExecutionRole');
-      const mapping = all.find((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping');
-      expect(mapping?.Properties).toEqual(
-        expect.objectContaining({
-          SelfManagedEventSource: {
-            Endpoints: { KafkaBootstrapServers: deployment.PEAKCART_KAFKA_BOOTSTRAP_SERVERS.split(',') },
-          },
-          SourceAccessConfigurations: [
+      // Every function and event-source mapping in the VPC of PEAKCART_VPC_* (a local stage has
+      // none: 'puts no function of a local stage in a VPC').
+      const subnetIds = vpc.PEAKCART_VPC_SUBNET_IDS.split(',');
+      const securityGroupIds = [vpc.PEAKCART_VPC_SECURITY_GROUP_IDS];
+      const lambdas = all.filter(isFunction);
+      expect(lambdas.length).toBe(Object.keys(serverlessYml.functions).length);
+      for (const fn of lambdas) {
+        expect(fn.Properties.VpcConfig).toEqual({ SubnetIds: subnetIds, SecurityGroupIds: securityGroupIds });
+      }
+      // Serverless attaches the ENI permissions a function in a VPC needs.
+      expect(managedPolicies(template.Resources)).toContain('AWSLambdaVPCAccessExecutionRole');
+      const mappings = all.filter((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping');
+      expect(mappings.length).toBeGreaterThan(0);
+      for (const mapping of mappings) {
+        expect(mapping.Properties).toEqual(
+          expect.objectContaining({
+            SelfManagedEventSource: {
+              Endpoints: { KafkaBootstrapServers: deployment.PEAKCART_KAFKA_BOOTSTRAP_SERVERS.split(',') },
+            },
+            ProvisionedPollerConfig: { MinimumPollers: 2, MaximumPollers: 20 },
+          }),
+        );
+        expect(mapping.Properties.SourceAccessConfigurations).toEqual(
+          expect.arrayContaining([
             { Type: 'SASL_SCRAM_512_AUTH', URI: deployment.PEAKCART_KAFKA_SECRET_ARN },
-          ],
-          ProvisionedPollerConfig: { MinimumPollers: 2, MaximumPollers: 20 },
-        }),
-      );
+            ...subnetIds.map((id) => ({ Type: 'VPC_SUBNET', URI: `subnet:${id}` })),
+            { Type: 'VPC_SECURITY_GROUP', URI: `security_group:${securityGroupIds[0]}` },
+          ]),
+        );
+        expect(mapping.Properties.SourceAccessConfigurations).toHaveLength(4);
+      }
       const functions = new Map(
         all
           .filter((resource) => resource.Type === 'AWS::Lambda::Function')
@@ -369,51 +384,6 @@ describe('packaging for AWS (a stage without a local stack)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 300_000);
-
-  it('places every function and event-source mapping in the VPC of PEAKCART_VPC_*', async () => {
-    const dir = serviceCopy();
-    const vpc = {
-      PEAKCART_VPC_SUBNET_IDS: 'subnet-0a1b2c3d,subnet-0e4f5a6b',
-      PEAKCART_VPC_SECURITY_GROUP_IDS: 'sg-0c7d8e9f',
-    };
-    try {
-      const result = await runServerless(
-        ['package', '--stage', 'prod', '--package', path.join(dir, 'out')],
-        dir,
-        180_000,
-        { ...deployment, ...vpc },
-      );
-      expect(result.code).toBe(0);
-      const resources = packagedResources(path.join(dir, 'out'));
-      const all = Object.values(resources);
-      const subnetIds = vpc.PEAKCART_VPC_SUBNET_IDS.split(',');
-      const securityGroupIds = [vpc.PEAKCART_VPC_SECURITY_GROUP_IDS];
-      const functions = all.filter((resource) => resource.Type === 'AWS::Lambda::Function');
-      expect(functions.length).toBe(Object.keys(serverlessYml.functions).length);
-      for (const fn of functions) {
-        expect(fn.Properties.VpcConfig).toEqual({ SubnetIds: subnetIds, SecurityGroupIds: securityGroupIds });
-      }
-      // Serverless attaches the ENI permissions a function in a VPC needs.
-      expect(managedPolicies(resources)).toContain('AWSLambdaVPCAccessExecutionRole');
-      const mappings = all.filter((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping');
-      expect(mappings.length).toBeGreaterThan(0);
-      for (const mapping of mappings) {
-        expect(mapping.Properties.SourceAccessConfigurations).toEqual(
-          expect.arrayContaining([
-            { Type: 'SASL_SCRAM_512_AUTH', URI: deployment.PEAKCART_KAFKA_SECRET_ARN },
-            ...subnetIds.map((id) => ({ Type: 'VPC_SUBNET', URI: `subnet:${id}` })),
-            { Type: 'VPC_SECURITY_GROUP', URI: `security_group:${securityGroupIds[0]}` },
-          ]),
-        );
-        expect(mapping.Properties.SourceAccessConfigurations).toHaveLength(4);
-      }
-      expect(
-        roleAllows(resources, 'secretsmanager:GetSecretValue', deployment.PEAKCART_KAFKA_SECRET_ARN),
-      ).toBe(true);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 240_000);
 
   it('refuses a VPC without security groups, naming both settings', async () => {
     const result = await runServerless(

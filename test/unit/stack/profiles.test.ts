@@ -6,17 +6,17 @@ import { functionEnvironment, kafkaNodes, loadProfile, redisPorts } from '../../
 describe('profiles', () => {
   it('run Redis and Kafka as three nodes on the cluster profile, one elsewhere', () => {
     const cluster = loadProfile('cluster');
-    expect(redisPorts(cluster)).toEqual([36379, 36380, 36381]);
+    expect(redisPorts(cluster)).toEqual([21379, 21380, 21381]);
     expect(kafkaNodes(cluster)).toEqual([
-      { id: 1, port: 39092, controllerPort: 39093 },
-      { id: 2, port: 39192, controllerPort: 39193 },
-      { id: 3, port: 39292, controllerPort: 39293 },
+      { id: 1, port: 21092, controllerPort: 21093 },
+      { id: 2, port: 21192, controllerPort: 21193 },
+      { id: 3, port: 21292, controllerPort: 21293 },
     ]);
     expect(functionEnvironment(cluster)).toMatchObject({
-      REDIS_URL: 'redis://127.0.0.1:36379,redis://127.0.0.1:36380,redis://127.0.0.1:36381',
+      REDIS_URL: 'redis://127.0.0.1:21379,redis://127.0.0.1:21380,redis://127.0.0.1:21381',
       REDIS_CLUSTER: 'true',
-      KAFKA_BROKERS: '127.0.0.1:39092,127.0.0.1:39192,127.0.0.1:39292',
-      DYNAMODB_ENDPOINT: 'http://127.0.0.1:38000',
+      KAFKA_BROKERS: '127.0.0.1:21092,127.0.0.1:21192,127.0.0.1:21292',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:21800',
     });
     const dev = loadProfile('dev');
     expect(redisPorts(dev)).toEqual([dev.redisPort]);
