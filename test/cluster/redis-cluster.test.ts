@@ -51,6 +51,9 @@ let warn: jest.SpyInstance;
 
 beforeAll(async () => {
   redis = await connectedRedis();
+  // Every primary's connection open before the tests count fallbacks: a command sent while the
+  // client still opens a node's connection failed with "Connection is closed." on a fresh cluster.
+  if (redis instanceof Cluster) await Promise.all(redis.nodes('master').map((node) => node.ping()));
 });
 
 beforeEach(() => {
