@@ -291,6 +291,18 @@ run(async () => {
   await reloadServingCopy();
   const lines = await inProcess(options);
   if (!options.skipHttp) lines.push(...(await overHttp(options)));
+  // The outages left this process's Redis breaker open for a moment: relay once Redis answers.
+  const { pingRedis } = await import('../shared/redis/client');
+  for (const until = performance.now() + 10_000; performance.now() < until; ) {
+    if (
+      await pingRedis().then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   const { relayAdEvents } = await import('../shared/ads/ad-event-relay');
   const { relaySearchEvents } = await import('../shared/search/search-event-relay');
   const until = performance.now() + 30_000;
