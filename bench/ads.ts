@@ -32,6 +32,8 @@ import {
   type SearchBenchOptions,
   type Stats,
   stats,
+  statsRow,
+  verdict,
 } from './support/alternating';
 
 // One address sends every request: lift the per-client rate limits, so that search is measured.
@@ -42,24 +44,9 @@ const shareTarget = 0.85;
 const slotsOn = '2';
 const keywords = Array.from({ length: 10 }, (_, n) => `adbench${n}`);
 
-function row(name: string, result: Stats, baseline?: Stats, verdicts: string[] = []): string {
-  const ratio = baseline ? `${(result.perSecond / baseline.perSecond).toFixed(2)}x` : 'baseline';
-  return [
-    name.padEnd(46),
-    String(result.requests).padStart(7),
-    Math.round(result.perSecond).toLocaleString('en').padStart(7),
-    result.p50.toFixed(2).padStart(7),
-    result.p99.toFixed(2).padStart(7),
-    String(result.failed).padStart(6),
-    String(result.marked).padStart(7),
-    ratio.padStart(8),
-    verdicts.join(', '),
-  ]
-    .join('  ')
-    .trimEnd();
-}
-
-const verdict = (met: boolean, target: string) => `${met ? 'PASS' : 'MISS'} ${target}`;
+/** A row of this benchmark's table (with the count of answers that had a paid ad). */
+const row = (name: string, result: Stats, baseline?: Stats, verdicts: string[] = []) =>
+  statsRow(name, result, baseline, verdicts, true);
 const keywordAt = (index: number) => keywords[index % keywords.length] ?? '';
 
 /** The bench's catalog: per keyword 10 groups of 2 offers, and a campaign for one of them. */

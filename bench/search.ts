@@ -42,6 +42,8 @@ import {
   type SearchBenchOptions,
   type Stats,
   stats,
+  statsRow,
+  verdict,
 } from './support/alternating';
 import { portAnswers } from './support/port-answers';
 
@@ -144,23 +146,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-function row(name: string, result: Stats, baseline?: Stats, verdicts: string[] = []): string {
-  const ratio = baseline ? `${(result.perSecond / baseline.perSecond).toFixed(2)}x` : 'baseline';
-  return [
-    name.padEnd(44),
-    String(result.requests).padStart(8),
-    Math.round(result.perSecond).toLocaleString('en').padStart(8),
-    result.p50.toFixed(2).padStart(8),
-    result.p99.toFixed(2).padStart(8),
-    String(result.failed).padStart(6),
-    ratio.padStart(8),
-    verdicts.join(', '),
-  ]
-    .join('  ')
-    .trimEnd();
-}
-
-const verdict = (met: boolean, target: string) => `${met ? 'PASS' : 'MISS'} ${target}`;
+const row = statsRow;
 
 const keywordAt = (index: number) => demoKeywords[index % demoKeywords.length] ?? '';
 

@@ -99,3 +99,29 @@ export async function alternating(calls: Call[], seconds: number, concurrent: nu
   }
   return runs.map((state) => stats(state.latencies, state.busyMs / 1000, state.failed, state.marked));
 }
+
+/** One line of a benchmark's table: a scenario's figures, its ratio to the baseline and verdicts. */
+export function statsRow(
+  name: string,
+  result: Stats,
+  baseline?: Stats,
+  verdicts: string[] = [],
+  showMarked = false,
+): string {
+  const ratio = baseline ? `${(result.perSecond / baseline.perSecond).toFixed(2)}x` : 'baseline';
+  return [
+    name.padEnd(46),
+    String(result.requests).padStart(8),
+    Math.round(result.perSecond).toLocaleString('en').padStart(8),
+    result.p50.toFixed(2).padStart(8),
+    result.p99.toFixed(2).padStart(8),
+    String(result.failed).padStart(6),
+    ...(showMarked ? [String(result.marked).padStart(7)] : []),
+    ratio.padStart(8),
+    verdicts.join(', '),
+  ]
+    .join('  ')
+    .trimEnd();
+}
+
+export const verdict = (met: boolean, target: string) => `${met ? 'PASS' : 'MISS'} ${target}`;
