@@ -21,6 +21,8 @@ module.exports = {
   // the test broker still established, owned by the tests' own client (clientId peakcart-tests, not
   // a product client) and in no consumer group; others, and the Kafka-outage test alone, exit cleanly.
   forceExit: true,
+  // jest's own summary, then one plain closing line (and the tally .ci/run totals).
+  reporters: ['default', '<rootDir>/test/support/closing-line-reporter.cjs'],
   projects: [
     {
       displayName: 'unit',

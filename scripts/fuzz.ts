@@ -25,7 +25,7 @@
  * sets after installing the pinned version into an ignored virtualenv.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Role } from '../shared/domain/member';
@@ -53,6 +53,8 @@ const lastOperations = ['withdraw'];
 interface PassResult {
   caller: Caller;
   cases: number;
+  /** Cases that passed every check. */
+  passed: number;
   failures: number;
   /** Errors of schemathesis itself (not of the API), which fail the pass too. */
   errors: number;
@@ -94,7 +96,7 @@ async function accessTokenOf(baseUrl: string, caller: Exclude<Caller, 'anonymous
 }
 
 /** Runs schemathesis once; resolves with its exit code and the number of cases it generated. */
-type Outcome = Pick<PassResult, 'exitCode' | 'cases' | 'failures' | 'errors'>;
+type Outcome = Pick<PassResult, 'exitCode' | 'cases' | 'passed' | 'failures' | 'errors'>;
 
 function schemathesis(args: string[], logFile: string): Promise<Outcome> {
   const binary = process.env.SCHEMATHESIS;
@@ -117,9 +119,10 @@ function schemathesis(args: string[], logFile: string): Promise<Outcome> {
     child.once('exit', (code) => {
       writeFileSync(logFile, output);
       const cases = Number(/(\d+) generated/.exec(output)?.[1] ?? 0);
+      const passed = Number(/\d+ generated, (\d+) passed/.exec(output)?.[1] ?? 0);
       const failures = Number(/found (\d+) unique failure/.exec(output)?.[1] ?? 0);
       const errors = Number(/Runtime Error: (\d+)/.exec(output)?.[1] ?? 0);
-      resolve({ exitCode: code ?? 1, cases, failures, errors });
+      resolve({ exitCode: code ?? 1, cases, passed, failures, errors });
     });
   });
 }
@@ -167,7 +170,7 @@ async function fuzzPass(
   const exclude = [...last, ...skipped].flatMap((id) => ['--exclude-operation-id', id]);
   console.log(`\n=== fuzz: ${caller} (up to ${examples} examples per operation per phase) ===`);
   const main = await schemathesis([...common, ...exclude], path.join(reportDir, `${caller}.log`));
-  let after = { cases: 0, failures: 0, errors: 0, exitCode: 0 };
+  let after = { cases: 0, passed: 0, failures: 0, errors: 0, exitCode: 0 };
   if (last.length > 0) {
     console.log(`\n=== fuzz: ${caller}, last: ${last.join(', ')} ===`);
     const include = last.flatMap((id) => ['--include-operation-id', id]);
@@ -176,6 +179,7 @@ async function fuzzPass(
   return {
     caller,
     cases: main.cases + after.cases,
+    passed: main.passed + after.passed,
     failures: main.failures + after.failures,
     errors: main.errors + after.errors,
     exitCode: main.exitCode || after.exitCode,
@@ -231,6 +235,16 @@ async function main(): Promise<void> {
   console.log(
     `logs: ${path.relative(repoRoot, reportDir)}/<caller>.log; whole run ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
   );
+  // One plain closing line (and the tally .ci/run totals): cases that passed, and the failing ones
+  // (a pass that failed without counting a case, such as schemathesis's own error, counts as one).
+  const passed = results.reduce((sum, result) => sum + result.passed, 0);
+  const failed = results.reduce(
+    (sum, result) => sum + (result.exitCode === 0 ? 0 : Math.max(1, result.failures + result.errors)),
+    0,
+  );
+  console.log(`fuzz: ${passed} passed, ${failed} failed`);
+  const tally = process.env.PEAKCART_TEST_TALLY;
+  if (tally) appendFileSync(tally, `${passed} ${failed} 0\n`);
   if (results.some((result) => result.exitCode !== 0)) process.exitCode = 1;
 }
 
