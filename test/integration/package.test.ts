@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { isMap, parse, parseDocument } from 'yaml';
 import { zipEntries } from '../../bench/support/zip-entries';
 import { allRoutes } from '../../functions/routes';
 import { physicalTableName, tableDefinitions, tablePrefixFor } from '../../shared/infra';
@@ -62,25 +62,57 @@ function serviceCopy(): string {
   return dir;
 }
 
+/**
+ * Points every function of the copy in `dir` at its zip in `artifacts` (a packaging of the same
+ * commit), so packaging another stage builds its template without bundling every function again.
+ */
+function withPackagedFunctions(dir: string, artifacts: string): void {
+  const file = path.join(dir, 'serverless.yml');
+  const doc = parseDocument(readFileSync(file, 'utf8'), { merge: true });
+  const functions = doc.get('functions');
+  if (!isMap(functions)) throw new Error('serverless.yml has no functions');
+  for (const { key } of functions.items) {
+    const name = String((key as { value: unknown }).value);
+    doc.setIn(
+      ['functions', name, 'package'],
+      doc.createNode({ artifact: path.join(artifacts, `${name}.zip`) }),
+    );
+  }
+  // Nothing is left to bundle: the bundler's plugin goes.
+  const plugins = (doc.get('plugins') as { items: { value: unknown }[] }).items.map(({ value }) => value);
+  doc.set(
+    'plugins',
+    plugins.filter((plugin) => plugin !== 'serverless-esbuild'),
+  );
+  writeFileSync(file, String(doc));
+}
+
+// The local stage's packaging, made once for the file (every function bundled): its zips are tested
+// below and reused by the deployed stage's packaging.
+const localDir = serviceCopy();
+let localPackaging: Promise<void> | undefined;
+const packagedLocally = () => {
+  localPackaging ??= runServerless(
+    ['package', '--stage', 'dev', '--package', path.join(localDir, 'out')],
+    localDir,
+  ).then((result) => {
+    expect(result.output).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+  });
+  return localPackaging;
+};
+afterAll(() => rmSync(localDir, { recursive: true, force: true }));
+
 describe('serverless package', () => {
-  let dir: string;
   let resources: Record<string, CfnResource>;
 
   beforeAll(async () => {
-    dir = serviceCopy();
-    const result = await runServerless(
-      ['package', '--stage', 'dev', '--package', path.join(dir, 'out')],
-      dir,
-    );
-    expect(result.output).not.toMatch(/error/i);
-    expect(result.code).toBe(0);
+    await packagedLocally();
     const template = JSON.parse(
-      readFileSync(path.join(dir, 'out', 'cloudformation-template-update-stack.json'), 'utf8'),
+      readFileSync(path.join(localDir, 'out', 'cloudformation-template-update-stack.json'), 'utf8'),
     );
     resources = template.Resources;
   }, 180_000);
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const ofType = (type: string) => Object.values(resources).filter((resource) => resource.Type === type);
 
@@ -153,7 +185,7 @@ describe('serverless package', () => {
       const handler = serverlessYml.functions[name]?.handler ?? '';
       const module = handler.slice(0, handler.lastIndexOf('.'));
       const meta = JSON.parse(
-        readFileSync(path.join(dir, '.esbuild', '.build', `${module}-meta.json`), 'utf8'),
+        readFileSync(path.join(localDir, '.esbuild', '.build', `${module}-meta.json`), 'utf8'),
       ) as {
         outputs: Record<string, { inputs: Record<string, unknown> }>;
       };
@@ -168,7 +200,7 @@ describe('serverless package', () => {
     it('is its handler module alone, minified, at most 300 KB and without a source map', () => {
       const oversized: string[] = [];
       for (const name of names) {
-        const zip = path.join(dir, 'out', `${name}.zip`);
+        const zip = path.join(localDir, 'out', `${name}.zip`);
         const handler = serverlessYml.functions[name]?.handler ?? '';
         const entries = zipEntries(zip);
         expect({ name, files: entries.map((entry) => entry.name) }).toEqual({
@@ -248,22 +280,24 @@ describe('packaging for AWS (a stage without a local stack)', () => {
     PEAKCART_KAFKA_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:peakcart-kafka',
   };
 
-  // One packaging of a deployed stage (each bundles every function: the longest step of the suite).
+  // The local stage's zips, packaged above: a stage changes the template, never a bundle.
   it('takes brokers, secret and VPC from the deployment, the Redis URL from SSM, and prod sizing', async () => {
-    const dir = serviceCopy();
+    await packagedLocally();
+    const prodDir = serviceCopy();
+    withPackagedFunctions(prodDir, path.join(localDir, 'out'));
     const vpc = {
       PEAKCART_VPC_SUBNET_IDS: 'subnet-0a1b2c3d,subnet-0e4f5a6b',
       PEAKCART_VPC_SECURITY_GROUP_IDS: 'sg-0c7d8e9f',
     };
     try {
       const result = await runServerless(
-        ['package', '--stage', 'prod', '--package', path.join(dir, 'out')],
-        dir,
+        ['package', '--stage', 'prod', '--package', path.join(prodDir, 'out')],
+        prodDir,
         180_000,
         { ...deployment, ...vpc },
       );
-      expect(result.code).toBe(0);
-      const templatePath = path.join(dir, 'out', 'cloudformation-template-update-stack.json');
+      expect(result.code === 0 ? 0 : result.output).toBe(0);
+      const templatePath = path.join(prodDir, 'out', 'cloudformation-template-update-stack.json');
       const template = JSON.parse(readFileSync(templatePath, 'utf8')) as {
         Resources: Record<string, CfnResource>;
       };
@@ -381,7 +415,7 @@ describe('packaging for AWS (a stage without a local stack)', () => {
       expect(lint.stdout + lint.stderr.replace(/^cfn-lint: installing.*\n/m, '')).toBe('');
       expect(lint.status).toBe(0);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(prodDir, { recursive: true, force: true });
     }
   }, 300_000);
 
