@@ -10,9 +10,10 @@
  * the answer); the ad events relay sends the stream to the ad topic. Nothing is left running after
  * the answer but what the breaker's timeout cut short, which Redis's own command bound ends.
  *
- * Each container remembers the campaigns, and the advertised offers it read, for `rememberedMs`: a
- * pause, a suspension or a change is seen by every search within that time of its write, and so is
- * an advertised offer sold out or removed; the day's spend is read afresh for every page.
+ * Each container remembers the campaigns, the advertised offers and their sellers' standing it read,
+ * for `rememberedMs`: a pause, a suspension or a change is seen by every search within that time of
+ * its write, and so are an advertised offer sold out or removed and a seller's new grade or
+ * suspension; the day's spend is read afresh for every page.
  */
 import { randomUUID } from 'node:crypto';
 import { optionalEnv } from '../config/env';
@@ -21,7 +22,6 @@ import {
   budgetDayOf,
   type Campaign,
   CampaignIndex,
-  type CampaignOffer,
   type ChosenAd,
   chooseAds,
   defaultContent,
@@ -32,7 +32,7 @@ import {
   type SlotOffer,
 } from '../domain/ads';
 import type { OfferSummary } from '../domain/catalog';
-import { optional } from '../domain/circuit-breaker';
+import { LastGoodAnswers, optional } from '../domain/circuit-breaker';
 import { adEventTypes, requireValidEvent } from '../events';
 import { domainEvent } from '../events/envelope';
 import { underPressure } from '../http/middleware/pressure';
@@ -109,10 +109,11 @@ export async function servedCampaign(
   return campaign && { campaign, copy };
 }
 
-/** Drops this container's copy of the campaigns and of their offers (tests). */
+/** Drops this container's copy of the campaigns, their offers and their sellers' standing (tests). */
 export function forgetServedCampaigns(): void {
   remembered = undefined;
   rememberedOffers.clear();
+  rememberedQuality.clear();
 }
 
 /** The campaigns relevant to the page, with their relevance. */
@@ -124,29 +125,43 @@ function relevantTo(request: AdRequest, index: CampaignIndex): Map<Campaign, num
 }
 
 /**
- * The listed offers among `offers`: what this container read in the last `rememberedMs`, and the
- * rest from the price cache (an offer sold out or removed leaves the slots within that time).
+ * Values this container read per id, each remembered for `rememberedMs` (at most 10,000 ids, the
+ * least recently read forgotten first); an id the read did not return is remembered as absent.
  */
-const rememberedOffers = new Map<string, { offer: SlotOffer | undefined; until: number }>();
+class RememberedReads<Value> {
+  private readonly known = new LastGoodAnswers<{ value: Value | undefined; until: number }>(10_000);
 
-async function listedAmong(offers: readonly CampaignOffer[], now: number): Promise<Map<string, SlotOffer>> {
-  const listed = new Map<string, SlotOffer>();
-  const unknown = offers.filter(({ offerId }) => {
-    const known = rememberedOffers.get(offerId);
-    if (!known || known.until <= now) return true;
-    if (known.offer) listed.set(offerId, known.offer);
-    return false;
-  });
-  if (unknown.length === 0) return listed;
-  const read = await listedOffers(unknown);
-  if (rememberedOffers.size > 10_000) rememberedOffers.clear();
-  for (const { offerId } of unknown) {
-    const offer = read.get(offerId);
-    rememberedOffers.set(offerId, { offer, until: now + rememberedMs });
-    if (offer) listed.set(offerId, offer);
+  async among(
+    ids: readonly string[],
+    now: number,
+    read: (unknown: string[]) => Promise<ReadonlyMap<string, Value>>,
+  ): Promise<Map<string, Value>> {
+    const found = new Map<string, Value>();
+    const unknown: string[] = [];
+    for (const id of new Set(ids)) {
+      const known = this.known.get(id);
+      if (!known || known.until <= now) unknown.push(id);
+      else if (known.value !== undefined) found.set(id, known.value);
+    }
+    if (unknown.length === 0) return found;
+    const values = await read(unknown);
+    for (const id of unknown) {
+      const value = values.get(id);
+      this.known.remember(id, { value, until: now + rememberedMs });
+      if (value !== undefined) found.set(id, value);
+    }
+    return found;
   }
-  return listed;
+
+  clear(): void {
+    this.known.clear();
+  }
 }
+
+/** Advertised offers still listed (a sold-out or removed offer leaves the slots within `rememberedMs`). */
+const rememberedOffers = new RememberedReads<SlotOffer>();
+/** Sellers' ad quality factors (a suspension or a new grade reaches the ranking within `rememberedMs`). */
+const rememberedQuality = new RememberedReads<number>();
 
 async function chooseAndRecord(request: AdRequest, slots: number, now: Date): Promise<Slot[]> {
   const { copy, index } = await campaignCopy();
@@ -159,15 +174,23 @@ async function chooseAndRecord(request: AdRequest, slots: number, now: Date): Pr
   );
   if (candidates.length === 0) return [];
   // Seller standing's quality factor: a lower grade weighs the bid down, a suspended seller's is 0.
-  const quality = await standingFactorsOf(candidates.map((campaign) => campaign.sellerId));
+  const quality = await rememberedQuality.among(
+    candidates.map((campaign) => campaign.sellerId),
+    now.getTime(),
+    standingFactorsOf,
+  );
   const top = rankCampaigns(candidates, relevance, quality, noSpend, now).slice(
     0,
     slots * campaignsReadPerSlot,
   );
   if (top.length === 0) return [];
-  const listed = await listedAmong(
-    top.flatMap(({ campaign }) => campaign.offers.slice(0, offersReadPerCampaign)),
-    now.getTime(),
+  const wanted = new Map(
+    top.flatMap(({ campaign }) =>
+      campaign.offers.slice(0, offersReadPerCampaign).map((offer) => [offer.offerId, offer] as const),
+    ),
+  );
+  const listed = await rememberedOffers.among([...wanted.keys()], now.getTime(), (offerIds) =>
+    listedOffers(offerIds.flatMap((offerId) => wanted.get(offerId) ?? [])),
   );
   // Each candidate with its offer, all distinct; the script takes the first that can still pay.
   const offered = chooseAds(top, listed, top.length);

@@ -178,6 +178,10 @@ export class LastGoodAnswers<Value> {
     this.answers.delete(key);
   }
 
+  clear(): void {
+    this.answers.clear();
+  }
+
   get size(): number {
     return this.answers.size;
   }
