@@ -4,7 +4,7 @@
  * `clickWindowSeconds` from the page that showed it; anything else is refused with its code, and
  * refused before anything is charged.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { requireSecretKey } from '../config/env';
 import { type ClickClaims, clickClaimsSchema, clickTokenPattern, clickWindowSeconds } from '../domain/ads';
 import { ApiError } from '../http';
@@ -22,9 +22,10 @@ export class ClickTokenError extends ApiError {
   }
 }
 
-let key: Buffer | undefined;
+// A KeyObject made once: handing createHmac the raw key makes it prepare a key on every call.
+let key: KeyObject | undefined;
 const signingKey = () => {
-  key ??= requireSecretKey('AD_CLICK_KEY');
+  key ??= createSecretKey(requireSecretKey('AD_CLICK_KEY'));
   return key;
 };
 

@@ -128,10 +128,18 @@ type Timed = Pick<Promotion, 'schedule' | 'timeZone' | 'validFrom' | 'validUntil
 
 type LocalDay = { year: number; month: number; day: number };
 
-// Building a formatter costs far more than using one, and this runs for every request.
-const formatters = new Map<string, Intl.DateTimeFormat>();
+type WallClock = { date: LocalDay; minutes: number };
 
-function wallClock(now: Date, timeZone: string): { date: LocalDay; minutes: number } {
+// Building a formatter costs far more than using one, and using one far more than a look-up; this
+// runs for every request. Every time zone's offset is a whole number of minutes, so an instant's
+// wall clock (to the minute) is the same all through its UTC minute: the last one is kept per zone.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const lastWallClock = new Map<string, { minute: number; clock: WallClock }>();
+
+function wallClock(now: Date, timeZone: string): WallClock {
+  const minute = Math.floor(now.getTime() / 60_000);
+  const last = lastWallClock.get(timeZone);
+  if (last?.minute === minute) return last.clock;
   let format = formatters.get(timeZone);
   if (format === undefined) {
     format = new Intl.DateTimeFormat('en-US', {
@@ -147,10 +155,12 @@ function wallClock(now: Date, timeZone: string): { date: LocalDay; minutes: numb
   }
   const parts = format.formatToParts(now);
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
-  return {
+  const clock = {
     date: { year: part('year'), month: part('month'), day: part('day') },
     minutes: part('hour') * 60 + part('minute'),
   };
+  lastWallClock.set(timeZone, { minute, clock });
+  return clock;
 }
 
 // Calendar arithmetic on a local date goes through UTC, where every day has 24 hours.

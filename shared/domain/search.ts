@@ -144,8 +144,13 @@ export const marketplaceTimeZone = 'Asia/Seoul';
 
 /** The calendar day (YYYY-MM-DD) of an instant in the marketplace's time zone. */
 export function marketplaceDay(instant: Date): string {
-  return marketplaceDayFormat.format(instant);
+  const minute = Math.floor(instant.getTime() / 60_000);
+  if (lastDay.minute !== minute) lastDay = { minute, day: marketplaceDayFormat.format(instant) };
+  return lastDay.day;
 }
+
+// The day changes on a minute (the zone's offset is whole minutes): the last one is kept.
+let lastDay = { minute: Number.NaN, day: '' };
 
 // en-CA formats dates as YYYY-MM-DD. Made once: building a formatter costs far more than using one,
 // and sponsored slots ask for the day on every page.
