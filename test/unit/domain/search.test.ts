@@ -88,6 +88,14 @@ describe('keyword insights', () => {
     expect(marketplaceDay(new Date('2026-11-24T14:59:59Z'))).toBe('2026-11-24');
     expect(marketplaceDay(new Date('2026-11-24T15:00:00Z'))).toBe('2026-11-25');
   });
+
+  it('is right for any order of instants, within a minute and across one', () => {
+    expect(marketplaceDay(new Date('2026-11-24T14:59:00.000Z'))).toBe('2026-11-24');
+    expect(marketplaceDay(new Date('2026-11-24T14:59:59.999Z'))).toBe('2026-11-24');
+    expect(marketplaceDay(new Date('2026-11-24T15:00:00.000Z'))).toBe('2026-11-25');
+    expect(marketplaceDay(new Date('2026-11-24T14:59:30.000Z'))).toBe('2026-11-24');
+    expect(marketplaceDay(new Date('2027-01-01T00:00:00.000Z'))).toBe('2027-01-01');
+  });
 });
 
 describe('search under promotions', () => {
