@@ -55,12 +55,18 @@ function pendingWork(): Map<string, number> {
  */
 const traced = new Map<
   number,
-  { left: LeftRunning; resource: { _destroyed?: boolean; _repeat?: number | null } }
+  { type: string; made: Error; resource: { _destroyed?: boolean; _repeat?: number | null } }
 >();
 let tracing = false;
 
-function callSite(): string {
-  const frames = (new Error().stack ?? '').split('\n').slice(3);
+/**
+ * Where a timer was made, from the error made with it. The stack is formatted (and source-mapped)
+ * only here, for a timer left running: V8 keeps an error's frames when it is made and formats them
+ * when `stack` is first read, which costs far more (most of a millisecond source-mapped) and would
+ * otherwise be paid for every timer of every invocation.
+ */
+function callSite(made: Error): string {
+  const frames = (made.stack ?? '').split('\n').slice(2);
   const own = frames.find((frame) => !frame.includes('node:') && !frame.includes('bootstrap.js'));
   return (own ?? frames[0] ?? '').trim().replace(/^at /, '');
 }
@@ -69,8 +75,7 @@ const traceLeftRunning = process.env.PEAKCART_TRACE_LEFT_RUNNING === '1';
 if (traceLeftRunning) {
   createHook({
     init(asyncId, type, _trigger, resource) {
-      if (tracing && leftTypes.has(type))
-        traced.set(asyncId, { left: { type, createdAt: callSite() }, resource });
+      if (tracing && leftTypes.has(type)) traced.set(asyncId, { type, made: new Error(), resource });
     },
     before(asyncId) {
       // A timer that fires, or an immediate that runs, is over.
@@ -88,9 +93,10 @@ function leftSince(before: Map<string, number>): LeftRunning[] {
   if (traceLeftRunning) {
     return [...traced.values()]
       .filter(({ resource }) => !resource._destroyed)
-      .map(({ left, resource }) =>
-        typeof resource._repeat === 'number' ? { ...left, type: 'Interval' } : left,
-      );
+      .map(({ type, made, resource }) => ({
+        type: typeof resource._repeat === 'number' ? 'Interval' : type,
+        createdAt: callSite(made),
+      }));
   }
   const left: LeftRunning[] = [];
   for (const [type, count] of pendingWork()) {
