@@ -11,13 +11,15 @@
  *     ads off + the ads' timeout (50 ms).
  * (c) GET /search under autocannon (--connections) through the local Lambda runtime, started with
  *     ads off, then with ads on (SPONSORED_SLOTS reaches the functions through serverless.js), for
- *     the same --duration each after 5 s of warming the containers. Target: >= 85% of ads off's requests/s.
+ *     the same --duration each after 5 s of warming the containers. Before each, the events stored so
+ *     far are relayed to Kafka and the runtime's consumers are given up to 90 s to catch up, so that
+ *     neither is measured beside a backlog. Target: >= 85% of ads off's requests/s.
  *
  *   npm run bench:ads -- [--profile dev|test] [--duration 6] [--connections 8] [--concurrency 8] [--skip-http]
  *
  * The profile's stack must be up. Loopback only; the whole run takes about 5 times --duration plus
  * two starts of the runtime (stopped at the end, on an error and on Ctrl-C), and relays the ad and
- * search events its searches stored to Kafka at the end.
+ * search events its searches stored to Kafka before each start and at the end.
  */
 import autocannon from 'autocannon';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -41,6 +43,8 @@ process.env.RATE_LIMITS ??= 'anonymous:1000000/1000000,internal:1000000/1000000'
 
 /** Ads on keep at least this share of ads off's requests/s. */
 const shareTarget = 0.85;
+/** The longest (c) waits for the runtime's consumers to catch up before measuring. */
+const catchUpSeconds = 90;
 const slotsOn = '2';
 const keywords = Array.from({ length: 10 }, (_, n) => `adbench${n}`);
 
@@ -236,13 +240,65 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+let relayedAdEvents = 0;
+
+/**
+ * Sends what the searches of this process (and a stopped runtime's) stored in Redis to Kafka: the
+ * ad and search event streams, once Redis answers (an outage leaves this process's breaker open
+ * for a moment). Answers the ad events relayed so far.
+ */
+async function relayStoredEvents(): Promise<number> {
+  const { pingRedis } = await import('../shared/redis/client');
+  for (const until = performance.now() + 10_000; performance.now() < until; ) {
+    if (
+      await pingRedis().then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const { relayAdEvents } = await import('../shared/ads/ad-event-relay');
+  const { relaySearchEvents } = await import('../shared/search/search-event-relay');
+  const until = performance.now() + 30_000;
+  const timeLeftMs = () => until - performance.now();
+  relayedAdEvents += (await relayAdEvents({ timeLeftMs, untilEmpty: true })).relayed;
+  await relaySearchEvents({ timeLeftMs, untilEmpty: true });
+  return relayedAdEvents;
+}
+
+/**
+ * Waits until the runtime's consumers of the search and ad topics have caught up (at most
+ * `catchUpSeconds`): the events of the scenarios before are then not consumed while this one is
+ * measured, which would slow whichever runtime ran first.
+ */
+async function consumersCaughtUp(): Promise<void> {
+  const { topicName } = await import('../shared/infra');
+  const { recordsBehind } = await import('./support/consumer-lag');
+  const topics = [topicName('searchEvents'), topicName('adEvents')];
+  const behind = async () => (await Promise.all(topics.map(recordsBehind))).reduce((a, b) => a + b, 0);
+  const deadline = Date.now() + catchUpSeconds * 1000;
+  let left = await behind();
+  if (left > 0)
+    console.log(`(c) HTTP: waiting for the consumers of ${topics.join(' and ')} (${left} events behind)...`);
+  while (left > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    left = await behind();
+  }
+  if (left > 0)
+    console.log(`(c) HTTP: still ${left} events behind after ${catchUpSeconds} s; measuring anyway`);
+}
+
 async function overHttp(options: SearchBenchOptions): Promise<string[]> {
   const measured: Stats[] = [];
   for (const slots of ['0', slotsOn]) {
     process.env.SPONSORED_SLOTS = slots;
     console.log(`(c) HTTP: starting the local Lambda runtime with SPONSORED_SLOTS=${slots}...`);
+    await relayStoredEvents();
     runtime = await startOffline(options.profile);
     try {
+      await consumersCaughtUp();
       const probe = await fetch(`${runtime.baseUrl}/search?q=${keywordAt(0)}`);
       const body = await probe.text();
       const ads = body.includes('"kind":"sponsored"') ? 1 : 0;
@@ -278,24 +334,7 @@ run(async () => {
   await reloadServingCopy();
   const lines = await inProcess(options);
   if (!options.skipHttp) lines.push(...(await overHttp(options)));
-  // The outages left this process's Redis breaker open for a moment: relay once Redis answers.
-  const { pingRedis } = await import('../shared/redis/client');
-  for (const until = performance.now() + 10_000; performance.now() < until; ) {
-    if (
-      await pingRedis().then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const { relayAdEvents } = await import('../shared/ads/ad-event-relay');
-  const { relaySearchEvents } = await import('../shared/search/search-event-relay');
-  const until = performance.now() + 30_000;
-  const timeLeftMs = () => until - performance.now();
-  const relayed = await relayAdEvents({ timeLeftMs, untilEmpty: true });
-  await relaySearchEvents({ timeLeftMs, untilEmpty: true });
+  const relayed = await relayStoredEvents();
   console.log('');
   console.log(
     [
@@ -313,6 +352,6 @@ run(async () => {
   for (const line of lines) console.log(line);
   console.log(`\n(w/ ads: answers with a paid ad; over HTTP, whether the first answer had one.)`);
   console.log(
-    `Ad events relayed at the end: ${relayed.relayed}. Took ${Math.round((performance.now() - started) / 1000)} s.`,
+    `Ad events relayed: ${relayed} (by this process). Took ${Math.round((performance.now() - started) / 1000)} s.`,
   );
 });
