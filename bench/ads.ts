@@ -23,8 +23,7 @@
  * two starts and warm-ups of the runtime (stopped at the end, on an error and on Ctrl-C), and relays the ad and
  * search events its searches stored to Kafka before each start and at the end.
  */
-import autocannon from 'autocannon';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { useProfile } from '../scripts/support/profile';
 import { run } from '../scripts/support/run';
 import { type OfflineApi, startOffline } from '../stack/offline';
@@ -39,6 +38,7 @@ import {
   statsRow,
   verdict,
 } from './support/alternating';
+import { searchEvent, searchUnderLoad } from './support/search-load';
 
 // One address sends every request: lift the per-client rate limits, so that search is measured.
 process.env.RATE_LIMITS ??= 'anonymous:1000000/1000000,internal:1000000/1000000';
@@ -108,26 +108,25 @@ const context = {
   getRemainingTimeInMillis: () => 10_000,
 } as unknown as Context;
 
-function searchEvent(keyword: string, index: number): APIGatewayProxyEvent {
-  return {
-    httpMethod: 'GET',
-    path: '/search',
-    resource: '/search',
-    headers: { 'x-session-id': `bench-session-${index % 1_000}` },
-    multiValueHeaders: {},
-    pathParameters: null,
-    queryStringParameters: { q: keyword },
-    multiValueQueryStringParameters: { q: [keyword] },
-    stageVariables: null,
-    isBase64Encoded: false,
-    body: null,
-    requestContext: { requestId: `bench-${index}` } as APIGatewayProxyEvent['requestContext'],
-  };
+/** Whether this process's Redis answers a ping within `ms` (asked again every 200 ms). */
+async function redisAnswersWithin(ms: number): Promise<boolean> {
+  const { pingRedis } = await import('../shared/redis/client');
+  for (const until = performance.now() + ms; performance.now() < until; ) {
+    if (
+      await pingRedis().then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
 }
 
 async function inProcess(options: SearchBenchOptions): Promise<string[]> {
   const { handler } = await import('../functions/search/by-keyword');
-  const { closeRedis, pingRedis } = await import('../shared/redis/client');
+  const { closeRedis } = await import('../shared/redis/client');
   const { adTimeoutMs } = await import('../shared/ads/serving');
   const search =
     (slots: string): Call =>
@@ -179,16 +178,7 @@ async function inProcess(options: SearchBenchOptions): Promise<string[]> {
     process.env.REDIS_URL = `redis://127.0.0.1:${proxy.port}`;
     // Connected before the hang (once the outage's breaker lets commands through again), so the
     // hang meets commands, as a Redis that froze under load does.
-    const deadline = performance.now() + 15_000;
-    while (
-      !(await pingRedis().then(
-        () => true,
-        () => false,
-      ))
-    ) {
-      if (performance.now() > deadline) throw new Error('Redis did not answer through the proxy');
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    if (!(await redisAnswersWithin(15_000))) throw new Error('Redis did not answer through the proxy');
     proxy.hang();
     await outage('hung', `redis://127.0.0.1:${proxy.port}`);
   } finally {
@@ -198,42 +188,6 @@ async function inProcess(options: SearchBenchOptions): Promise<string[]> {
     process.env.REDIS_URL = healthyUrl;
   }
   return lines;
-}
-
-interface Measured {
-  latencies: number[];
-  seconds: number;
-  failed: number;
-}
-
-function underLoad(baseUrl: string, connections: number, seconds: number): Promise<Measured> {
-  let next = 0;
-  const latencies: number[] = [];
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: baseUrl,
-        connections,
-        duration: seconds,
-        requests: [
-          {
-            method: 'GET',
-            setupRequest: (request) => ({ ...request, path: `/search?q=${keywordAt(next++)}` }),
-          },
-        ],
-      },
-      (error, result) => {
-        if (error) reject(error);
-        else
-          resolve({
-            latencies,
-            seconds: result.duration,
-            failed: result.non2xx + result.errors + result.timeouts,
-          });
-      },
-    );
-    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
-  });
 }
 
 let runtime: OfflineApi | undefined;
@@ -252,17 +206,7 @@ let relayedAdEvents = 0;
  * for a moment). Answers the ad events relayed so far.
  */
 async function relayStoredEvents(): Promise<number> {
-  const { pingRedis } = await import('../shared/redis/client');
-  for (const until = performance.now() + 10_000; performance.now() < until; ) {
-    if (
-      await pingRedis().then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await redisAnswersWithin(10_000);
   const { relayAdEvents } = await import('../shared/ads/ad-event-relay');
   const { relaySearchEvents } = await import('../shared/search/search-event-relay');
   const until = performance.now() + 30_000;
@@ -279,17 +223,13 @@ async function relayStoredEvents(): Promise<number> {
  */
 async function consumersCaughtUp(): Promise<void> {
   const { topicName } = await import('../shared/infra');
-  const { recordsBehind } = await import('./support/consumer-lag');
+  const { consumersCaughtUp: caughtUp } = await import('./support/consumer-lag');
   const topics = [topicName('searchEvents'), topicName('adEvents')];
-  const behind = async () => (await Promise.all(topics.map(recordsBehind))).reduce((a, b) => a + b, 0);
-  const deadline = Date.now() + catchUpSeconds * 1000;
-  let left = await behind();
-  if (left > 0)
-    console.log(`(c) HTTP: waiting for the consumers of ${topics.join(' and ')} (${left} events behind)...`);
-  while (left > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    left = await behind();
-  }
+  const left = await caughtUp(topics, catchUpSeconds * 1000, (behind) =>
+    console.log(
+      `(c) HTTP: waiting for the consumers of ${topics.join(' and ')} (${behind} events behind)...`,
+    ),
+  );
   if (left > 0)
     console.log(`(c) HTTP: still ${left} events behind after ${catchUpSeconds} s; measuring anyway`);
 }
@@ -308,10 +248,10 @@ async function overHttp(options: SearchBenchOptions): Promise<string[]> {
       const ads = body.includes('"kind":"sponsored"') ? 1 : 0;
       // Containers start on demand: warm as many as the load uses, long enough for their code to be
       // compiled as a long-lived container's is, then let the consumers take the warm-up's events.
-      await underLoad(runtime.baseUrl, options.connections, warmSeconds);
+      await searchUnderLoad(runtime.baseUrl, options.connections, warmSeconds, keywordAt);
       await relayStoredEvents();
       await consumersCaughtUp();
-      const result = await underLoad(runtime.baseUrl, options.connections, options.duration);
+      const result = await searchUnderLoad(runtime.baseUrl, options.connections, options.duration, keywordAt);
       measured.push(stats(result.latencies, result.seconds, result.failed, ads));
     } finally {
       await runtime.stop();

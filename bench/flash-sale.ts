@@ -968,7 +968,7 @@ async function main(): Promise<void> {
   logger.setLogLevel('ERROR');
   const { issueAccessToken } = await import('../shared/auth');
   const { serviceName, topicName } = await import('../shared/infra');
-  const { recordsBehind } = await import('./support/consumer-lag');
+  const { consumersCaughtUp } = await import('./support/consumer-lag');
   for (const port of [profile.apiPort, profile.lambdaPort]) {
     if (await portAnswers(port)) {
       throw new Error(`Port ${port} is taken (is npm start running?): stop it first.`);
@@ -1008,13 +1008,13 @@ async function main(): Promise<void> {
 
     // Earlier runs' events still being counted would be measured with this one.
     const topics = ['catalogEvents', 'searchEvents', 'orderEvents'].map(topicName);
-    const behind = async () => (await Promise.all(topics.map(recordsBehind))).reduce((a, b) => a + b, 0);
-    const catchUpUntil = Date.now() + catchUpMs;
-    for (let left = await behind(); left > 0 && Date.now() < catchUpUntil; left = await behind()) {
-      if (interrupted) return;
-      console.log(`waiting for the consumers: ${left} events behind`);
-      await sleep(1_000);
-    }
+    await consumersCaughtUp(
+      topics,
+      catchUpMs,
+      (left) => console.log(`waiting for the consumers: ${left} events behind`),
+      () => interrupted,
+    );
+    if (interrupted) return;
     // One container of each function starts before the scenario; the others start in it, on demand.
     await call(`${api.baseUrl}/search?q=${encodeURIComponent(listing.keyword)}`);
     await call(`${api.baseUrl}/groups/${encodeURIComponent(listing.offer.groupId)}/offers`);

@@ -27,8 +27,7 @@
  */
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import autocannon from 'autocannon';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { demoKeywords } from '../scripts/support/demo-catalog';
 import { useProfile } from '../scripts/support/profile';
 import { run } from '../scripts/support/run';
@@ -46,6 +45,7 @@ import {
   verdict,
 } from './support/alternating';
 import { portAnswers } from './support/port-answers';
+import { type Measured, searchEvent, searchUnderLoad } from './support/search-load';
 
 // Every request of this benchmark comes from one address (or none, in-process): lift the per-client
 // rate limits, which would otherwise answer most of it with 429, so that search itself is measured.
@@ -60,51 +60,6 @@ const httpShareTarget = 0.6;
 const catchUpSeconds = 15;
 /** The longest the end of the run spends relaying the search events of its searches to Kafka. */
 const relayMs = 60_000;
-interface Measured {
-  latencies: number[];
-  seconds: number;
-  failed: number;
-}
-
-/** `GET /search` on the server at baseUrl under autocannon for `seconds`, keywords in turn. */
-function underLoad(
-  baseUrl: string,
-  connections: number,
-  seconds: number,
-  keywordAt: (index: number) => string,
-): Promise<Measured> {
-  let next = 0;
-  const latencies: number[] = [];
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: baseUrl,
-        connections,
-        duration: seconds,
-        requests: [
-          {
-            method: 'GET',
-            setupRequest: (request) => ({
-              ...request,
-              path: `/search?q=${encodeURIComponent(keywordAt(next++))}`,
-            }),
-          },
-        ],
-      },
-      (error, result) => {
-        if (error) reject(error);
-        else
-          resolve({
-            latencies,
-            seconds: result.duration,
-            failed: result.non2xx + result.errors + result.timeouts,
-          });
-      },
-    );
-    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
-  });
-}
-
 function together(runs: Measured[]): Stats {
   return stats(
     runs.flatMap((measured) => measured.latencies),
@@ -195,20 +150,6 @@ async function inProcess(options: SearchBenchOptions): Promise<string[]> {
     memoryLimitInMB: '256',
     getRemainingTimeInMillis: () => 10_000,
   } as unknown as Context;
-  const searchEvent = (keyword: string, index: number): APIGatewayProxyEvent => ({
-    httpMethod: 'GET',
-    path: '/search',
-    resource: '/search',
-    headers: { 'x-session-id': `bench-session-${index % 1_000}` },
-    multiValueHeaders: {},
-    pathParameters: null,
-    queryStringParameters: { q: keyword },
-    multiValueQueryStringParameters: { q: [keyword] },
-    stageVariables: null,
-    isBase64Encoded: false,
-    body: null,
-    requestContext: { requestId: `bench-${index}` } as APIGatewayProxyEvent['requestContext'],
-  });
   const bareCall: Call = async (index) => ({ ok: (await bare.search(keywordAt(index))).length > 0 });
   const functionCall: Call = async (index) => {
     const answer = await handler(searchEvent(keywordAt(index), index), context);
@@ -248,7 +189,7 @@ async function inProcess(options: SearchBenchOptions): Promise<string[]> {
 async function overHttp(options: SearchBenchOptions): Promise<string[]> {
   const { profile, duration, connections } = options;
   const { topicName } = await import('../shared/infra');
-  const { recordsBehind } = await import('./support/consumer-lag');
+  const { consumersCaughtUp } = await import('./support/consumer-lag');
   for (const port of [profile.apiPort, profile.lambdaPort]) {
     if (await portAnswers(port)) {
       throw new Error(
@@ -265,25 +206,23 @@ async function overHttp(options: SearchBenchOptions): Promise<string[]> {
   try {
     const api: OfflineApi = await starting;
     const topic = topicName('searchEvents');
-    const deadline = Date.now() + catchUpSeconds * 1000;
-    let behind = await recordsBehind(topic);
-    if (behind > 0)
-      console.log(`(b) HTTP: waiting for the consumers of ${topic} (${behind} events behind)...`);
-    while (behind > 0 && Date.now() < deadline && !interrupted) {
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      behind = await recordsBehind(topic);
-    }
+    const behind = await consumersCaughtUp(
+      [topic],
+      catchUpSeconds * 1000,
+      (behind) => console.log(`(b) HTTP: waiting for the consumers of ${topic} (${behind} events behind)...`),
+      () => interrupted,
+    );
     if (interrupted) return [];
     console.log(
       `(b) HTTP: warming up, then ${duration} s each, ${connections} connections, in alternating halves...`,
     );
     // The first round at full concurrency pays the cold starts of the containers and is not counted.
-    await underLoad(api.baseUrl, connections, 5, keywordAt);
-    await underLoad(bareServer.baseUrl, connections, 2, keywordAt);
+    await searchUnderLoad(api.baseUrl, connections, 5, keywordAt);
+    await searchUnderLoad(bareServer.baseUrl, connections, 2, keywordAt);
     const halves = { bare: [] as Measured[], runtime: [] as Measured[] };
     for (let half = 0; half < 2; half += 1) {
-      halves.bare.push(await underLoad(bareServer.baseUrl, connections, duration / 2, keywordAt));
-      halves.runtime.push(await underLoad(api.baseUrl, connections, duration / 2, keywordAt));
+      halves.bare.push(await searchUnderLoad(bareServer.baseUrl, connections, duration / 2, keywordAt));
+      halves.runtime.push(await searchUnderLoad(api.baseUrl, connections, duration / 2, keywordAt));
     }
     const bareHttp = together(halves.bare);
     const runtimeHttp = together(halves.runtime);

@@ -20,3 +20,24 @@ export async function recordsBehind(topic: string): Promise<number> {
   }
   return behind;
 }
+
+/**
+ * Waits, at most `maxMs`, until no consumer of the topics is behind; `waiting` hears how far
+ * behind they were when the wait began. Answers the records still behind (0 once caught up).
+ */
+export async function consumersCaughtUp(
+  topics: readonly string[],
+  maxMs: number,
+  waiting: (behind: number) => void,
+  stopped: () => boolean = () => false,
+): Promise<number> {
+  const behind = async () => (await Promise.all(topics.map(recordsBehind))).reduce((a, b) => a + b, 0);
+  const until = Date.now() + maxMs;
+  let left = await behind();
+  if (left > 0) waiting(left);
+  while (left > 0 && Date.now() < until && !stopped()) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    left = await behind();
+  }
+  return left;
+}
