@@ -12,7 +12,7 @@
  */
 import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Campaign } from '../domain/ads';
-import { dynamoClient, tableName } from './client';
+import { dynamoClient, putIfVersion, tableName } from './client';
 
 const campaignsPartition = 'CAMPAIGNS';
 const suspendedPartition = 'SUSPENDED-SELLERS';
@@ -68,25 +68,12 @@ export async function listCampaigns(sellerId?: string): Promise<Campaign[]> {
 
 /** Writes the campaign if the stored one is still `previous` (or absent when undefined). */
 export async function saveCampaign(next: Campaign, previous: Campaign | undefined): Promise<void> {
-  try {
-    await dynamoClient().send(
-      new PutCommand({
-        TableName: tableName('campaigns'),
-        Item: { ...campaignKey(next.campaignId), ...next },
-        ...(previous
-          ? {
-              ConditionExpression: 'version = :previous',
-              ExpressionAttributeValues: { ':previous': previous.version },
-            }
-          : { ConditionExpression: 'attribute_not_exists(pk)' }),
-      }),
-    );
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
-      throw new ConcurrentCampaignUpdateError(next.campaignId);
-    }
-    throw error;
-  }
+  await putIfVersion(
+    'campaigns',
+    { ...campaignKey(next.campaignId), ...next },
+    previous?.version,
+    () => new ConcurrentCampaignUpdateError(next.campaignId),
+  );
 }
 
 /** A seller's campaigns suspended or reinstated as a whole, with when. */

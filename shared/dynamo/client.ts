@@ -3,7 +3,7 @@
  * it at DynamoDB Local offline and is empty on AWS, where the regional endpoint is used.
  */
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { optionalEnv, requireEnv } from '../config/env';
 import { physicalTableName, type TableName } from '../infra';
 
@@ -45,4 +45,34 @@ export async function pingDynamo(abortSignal?: AbortSignal): Promise<void> {
 export function closeDynamo(): void {
   documentClient?.destroy();
   documentClient = undefined;
+}
+
+/**
+ * Puts `item` (holding its key) only if the stored item's `version` is still `previousVersion`, or
+ * only if none is stored when it is undefined: optimistic concurrency for stores that replace a
+ * whole versioned item. A failed condition throws what `conflict` makes.
+ */
+export async function putIfVersion(
+  table: TableName,
+  item: Record<string, unknown>,
+  previousVersion: number | undefined,
+  conflict: () => Error,
+): Promise<void> {
+  try {
+    await dynamoClient().send(
+      new PutCommand({
+        TableName: tableName(table),
+        Item: item,
+        ...(previousVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: 'version = :previous',
+              ExpressionAttributeValues: { ':previous': previousVersion },
+            }),
+      }),
+    );
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') throw conflict();
+    throw error;
+  }
 }

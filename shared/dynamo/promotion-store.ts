@@ -11,9 +11,9 @@
  * The same transaction checks that the promotion item is still the definition the order was priced
  * with, so one ended or changed meanwhile never discounts an order, whatever a cache still says.
  */
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { Promotion } from '../domain/promotion';
-import { dynamoClient, tableName } from './client';
+import { dynamoClient, putIfVersion, tableName } from './client';
 
 const promotionsPartition = 'PROMOTIONS';
 const promotionKey = (promotionId: string) => ({ pk: promotionsPartition, sk: promotionId });
@@ -67,25 +67,12 @@ export async function listPromotions(): Promise<Promotion[]> {
 
 /** Writes the promotion if the stored one is still `previous` (or absent when undefined). */
 export async function savePromotion(next: Promotion, previous: Promotion | undefined): Promise<void> {
-  try {
-    await dynamoClient().send(
-      new PutCommand({
-        TableName: tableName('promotions'),
-        Item: { ...promotionKey(next.promotionId), ...next },
-        ...(previous
-          ? {
-              ConditionExpression: 'version = :previous',
-              ExpressionAttributeValues: { ':previous': previous.version },
-            }
-          : { ConditionExpression: 'attribute_not_exists(pk)' }),
-      }),
-    );
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
-      throw new ConcurrentPromotionUpdateError(next.promotionId);
-    }
-    throw error;
-  }
+  await putIfVersion(
+    'promotions',
+    { ...promotionKey(next.promotionId), ...next },
+    previous?.version,
+    () => new ConcurrentPromotionUpdateError(next.promotionId),
+  );
 }
 
 /** Deletes the promotion; its usage stays, for the orders that were sold under it. */
