@@ -5,7 +5,6 @@
  * the slots and search still answer, with default content.
  */
 import { randomUUID } from 'node:crypto';
-import type { Context } from 'aws-lambda';
 import type { Consumer } from 'kafkajs';
 import { handler as searchHandler } from '../../functions/search/by-keyword';
 import { relayAdEvents, reloadServingCopy } from '../../shared/ads/ad-event-relay';
@@ -36,7 +35,7 @@ import { adKeys } from '../../shared/redis/keys';
 import { applyOffer } from '../../shared/redis/price-cache';
 import { storeGrades, storeManualSuspension } from '../../shared/redis/seller-standing';
 import { offer, uniqueToken } from '../support/catalog';
-import { gatewayEvent } from '../support/http-event';
+import { gatewayEvent, lambdaContext } from '../support/http-event';
 import { hungRedisProxy } from '../support/hung-redis';
 import { eventually, testKafka } from '../support/kafka';
 
@@ -348,11 +347,7 @@ const summaryOf = (listed: Offer) => ({
   url: listed.url,
 });
 
-const context = {
-  awsRequestId: 'ads-test',
-  functionName: 'search-by-keyword',
-  getRemainingTimeInMillis: () => 10_000,
-} as unknown as Context;
+const context = lambdaContext('search-by-keyword', 'ads-test');
 
 const searchRequest = (keyword: string) =>
   gatewayEvent({

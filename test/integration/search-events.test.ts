@@ -5,7 +5,6 @@
  */
 import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { Context } from 'aws-lambda';
 import type { Consumer } from 'kafkajs';
 import { handler as searchHandler } from '../../functions/search/by-keyword';
 import { topicName } from '../../shared/infra';
@@ -15,7 +14,7 @@ import { searchEventStreamKey } from '../../shared/redis/keys';
 import { readNew } from '../../shared/redis/search-event-stream';
 import { relaySearchEvents } from '../../shared/search/search-event-relay';
 import { recordSearch } from '../../shared/search/search-events';
-import { gatewayEvent } from '../support/http-event';
+import { gatewayEvent, lambdaContext } from '../support/http-event';
 import { eventually, testKafka } from '../support/kafka';
 
 /** Event ids seen on the search topic since the test file started. */
@@ -79,11 +78,7 @@ async function timersLeftBy<T>(call: () => Promise<T>): Promise<{ result: T; pen
   }
 }
 
-const context = {
-  awsRequestId: 'search-events-test',
-  functionName: 'search-by-keyword',
-  getRemainingTimeInMillis: () => 10_000,
-} as unknown as Context;
+const context = lambdaContext('search-by-keyword', 'search-events-test');
 
 const searchRequest = (keyword: string) =>
   gatewayEvent({

@@ -1,5 +1,5 @@
 /** API Gateway proxy events, for invoking HTTP handlers in unit tests as API Gateway does. */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 
 export interface EventOptions extends Partial<APIGatewayProxyEvent> {
   /** API Gateway's request id (none when undefined). */
@@ -29,3 +29,7 @@ export function gatewayEvent({ requestId, sourceIp, ...overrides }: EventOptions
     ...overrides,
   };
 }
+
+/** The Lambda context a handler is invoked with: its function's name, 10 s left. */
+export const lambdaContext = (functionName: string, awsRequestId = `${functionName}-test`): Context =>
+  ({ awsRequestId, functionName, getRemainingTimeInMillis: () => 10_000 }) as unknown as Context;
