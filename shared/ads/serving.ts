@@ -163,8 +163,14 @@ const rememberedOffers = new RememberedReads<SlotOffer>();
 /** Sellers' ad quality factors (a suspension or a new grade reaches the ranking within `rememberedMs`). */
 const rememberedQuality = new RememberedReads<number>();
 
-async function chooseAndRecord(request: AdRequest, slots: number, now: Date): Promise<Slot[]> {
+async function chooseAndRecord(
+  request: AdRequest,
+  slots: number,
+  now: Date,
+  answered: AbortSignal,
+): Promise<Slot[]> {
   const { copy, index } = await campaignCopy();
+  answered.throwIfAborted();
   const relevant = relevantTo(request, index);
   const relevance = (campaign: Campaign) => relevant.get(campaign) ?? 0;
   // Everything but the budget here; the day's spend is checked by the script that shows them.
@@ -179,6 +185,7 @@ async function chooseAndRecord(request: AdRequest, slots: number, now: Date): Pr
     now.getTime(),
     standingFactorsOf,
   );
+  answered.throwIfAborted();
   const top = rankCampaigns(candidates, relevance, quality, noSpend, now).slice(
     0,
     slots * campaignsReadPerSlot,
@@ -195,6 +202,8 @@ async function chooseAndRecord(request: AdRequest, slots: number, now: Date): Pr
   // Each candidate with its offer, all distinct; the script takes the first that can still pay.
   const offered = chooseAds(top, listed, top.length);
   if (offered.length === 0) return [];
+  // The page answered without its ads meanwhile: no impression is stored for slots never shown.
+  answered.throwIfAborted();
   const visitor = request.memberId ?? request.sessionId ?? randomUUID();
   const shown = await showAds(
     budgetDayOf(now),
@@ -270,9 +279,9 @@ export async function chooseSponsored(request: AdRequest): Promise<Slot[]> {
   let failure: unknown;
   return optional(
     adsBreaker,
-    async () => {
+    async (answered) => {
       try {
-        return await chooseAndRecord(request, slots, now);
+        return await chooseAndRecord(request, slots, now, answered);
       } catch (error) {
         failure = error;
         throw error;

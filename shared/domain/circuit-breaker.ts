@@ -116,17 +116,23 @@ export class CircuitBreaker {
 /**
  * The answer of an optional call, or the fallback's: when the breaker refuses the call, when the
  * call fails, and at the breaker's timeout when the call is slower (the late answer is dropped), so
- * an optional dependency can neither fail nor slow the request.
+ * an optional dependency can neither fail nor slow the request. The call's signal is aborted once
+ * the fallback has answered: a call of several steps checks it before each, so that a late call
+ * starts nothing more after the request's answer (what it already sent ends within its own bound).
  */
-export function optional<T>(breaker: CircuitBreaker, call: () => Promise<T>, fallback: () => T): Promise<T> {
+export function optional<T>(
+  breaker: CircuitBreaker,
+  call: (signal: AbortSignal) => Promise<T>,
+  fallback: () => T,
+): Promise<T> {
   const permit = breaker.tryAcquire();
   if (!permit) return Promise.resolve(fallback());
+  const answered = new AbortController();
   return new Promise<T>((resolve) => {
-    let answered = false;
     const answer = (value: () => T) => {
-      if (answered) return;
-      answered = true;
+      if (answered.signal.aborted) return;
       clearTimeout(timer);
+      answered.abort();
       resolve(value());
     };
     const timer = setTimeout(() => {
@@ -134,10 +140,10 @@ export function optional<T>(breaker: CircuitBreaker, call: () => Promise<T>, fal
       answer(fallback);
     }, breaker.timeoutMs);
     Promise.resolve()
-      .then(call)
+      .then(() => call(answered.signal))
       .then(
         (value) => {
-          if (answered) return;
+          if (answered.signal.aborted) return;
           permit.succeeded();
           answer(() => value);
         },

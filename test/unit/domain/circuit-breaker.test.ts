@@ -183,6 +183,41 @@ describe('an optional call', () => {
     expect(subject.state).toBe('open');
   });
 
+  it("aborts the call's signal once the fallback has answered, so a late call starts no further step", async () => {
+    jest.useFakeTimers();
+    const { subject } = breaker({ failureThreshold: 5, timeoutMs: 100 });
+    let abortedAtSecondStep: boolean | undefined;
+    const answer = optional(
+      subject,
+      async (signal: AbortSignal | undefined) => {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        abortedAtSecondStep = signal?.aborted === true;
+        return 'ads';
+      },
+      () => 'fallback',
+    );
+    await jest.advanceTimersByTimeAsync(200);
+    await expect(answer).resolves.toBe('fallback');
+    expect(abortedAtSecondStep).toBe(true);
+  });
+
+  it('leaves the signal of a call that answers in time unaborted while it runs', async () => {
+    const { subject } = breaker({ timeoutMs: 1_000 });
+    let abortedWhileRunning: boolean | undefined;
+    await expect(
+      optional(
+        subject,
+        async (signal: AbortSignal | undefined) => {
+          await Promise.resolve();
+          abortedWhileRunning = signal?.aborted;
+          return 'ads';
+        },
+        () => 'fallback',
+      ),
+    ).resolves.toBe('ads');
+    expect(abortedWhileRunning).toBe(false);
+  });
+
   it('does not call the dependency while the breaker is open', async () => {
     const { subject } = breaker({ failureThreshold: 1 });
     fail(subject, 1);
