@@ -7,8 +7,9 @@
  * `defaultContent`: offers of the page itself, marked `kind: 'default'`, no click URL, no charge).
  *
  * An ad is shown only once its impression is stored in the ad event stream (one transaction, before
- * the answer); the ad events relay sends the stream to the ad topic. Nothing is left running after
- * the answer but what the breaker's timeout cut short, which Redis's own command bound ends.
+ * the answer); the ad events relay sends the stream to the ad topic. A choice the breaker's timeout
+ * cut short starts no further step (optional()'s signal); only the command in flight then ends,
+ * within Redis's own command bound.
  *
  * Each container remembers the campaigns, the advertised offers and their sellers' standing it read,
  * for `rememberedMs`: a pause, a suspension or a change is seen by every search within that time of
